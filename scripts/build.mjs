@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// One esbuild script, two contexts: the extension (node, cjs, `vscode` external)
+// and the webview (browser, esm). `--production` minifies and drops sourcemaps;
+// `--watch` rebuilds on change; `--metafile` writes bundle analyses to dist/.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
+
+/**
+ * zod re-exports every message locale as a namespace, which defeats tree
+ * shaking (about 200 KB). Only English messages are used: resolve the locale
+ * index to a module that exports `en` alone.
+ * @type {esbuild.Plugin}
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](core|classic)$/.test(args.resolveDir) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile,
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+const extension = {
+  ...common,
+  entryPoints: ['src/extension/extension.ts'],
+  outfile: 'dist/extension.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  plugins: [zodEnglishOnly],
+  mainFields: ['module', 'main'],
+  conditions: ['node', 'require'],
+};
+
+const webview = {
+  ...common,
+  entryPoints: ['src/webview/main.ts'],
+  outfile: 'dist/webview.js',
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+};
+
+// The codicon font and its stylesheet ship next to the webview bundle.
+mkdirSync('dist/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webview)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching…');
+} else {
+  const results = await Promise.all([esbuild.build(extension), esbuild.build(webview)]);
+  if (metafile) {
+    writeFileSync('dist/meta-extension.json', JSON.stringify(results[0].metafile));
+    writeFileSync('dist/meta-webview.json', JSON.stringify(results[1].metafile));
+  }
+}

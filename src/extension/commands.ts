@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { describeError } from '../host/errors';
+import type { ServerManager } from '../host/serverManager';
+import { askArguments, checkArguments, pickTool, type CallToolTarget } from './callTool';
+import { addServer, importServers } from './importServers';
+import type { LogChannels } from './logs';
+import type { TreeNode } from './serversTree';
+import { showToolResult } from './toolResultPanel';
+
+/** What the commands need. */
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  manager: ServerManager;
+  logs: LogChannels;
+  revealRequests(): Promise<void>;
+  refreshTree(): void;
+}
+
+/** A server argument from the tree, a name from another extension, or nothing (pick one). */
+async function resolveServer(manager: ServerManager, arg: unknown, placeHolder: string, filter: (kind: string) => boolean = () => true): Promise<string | undefined> {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object' && (arg as TreeNode).kind === 'server') return (arg as { name: string }).name;
+  const servers = manager.list().filter((s) => filter(s.state.kind));
+  if (servers.length === 0) {
+    void vscode.window.showInformationMessage('No matching MCP server is configured.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    servers.map((s) => ({ label: s.name, description: s.blockedReason ?? s.state.kind })),
+    { placeHolder },
+  );
+  return pick?.label;
+}
+
+/** Runs an action and shows failures as a notification with "Show Logs". */
+async function withErrors(logs: LogChannels, server: string | undefined, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    const message = describeError(err);
+    (server ? logs.forServer(server) : logs.host).error(message);
+    const choice = await vscode.window.showErrorMessage(message, 'Show Logs');
+    if (choice) (server ? logs.forServer(server) : logs.host).show(true);
+  }
+}
+
+/** Registers every command of the extension. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { manager, logs } = deps;
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`mcpApprovalHost.${id}`, fn);
+  return [
+    register('addServer', () => addServer()),
+    register('importServers', () => importServers()),
+    register('openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'mcpApprovalHost')),
+    register('showRequests', () => deps.revealRequests()),
+    register('refresh', () => deps.refreshTree()),
+    register('showHostLog', () => logs.host.show(true)),
+    register('startServer', async (arg) => {
+      const name = await resolveServer(manager, arg, 'Start which server?', (k) => k === 'stopped' || k === 'error');
+      if (name) await withErrors(logs, name, () => manager.start(name));
+    }),
+    register('stopServer', async (arg) => {
+      const name = await resolveServer(manager, arg, 'Stop which server?', (k) => k !== 'stopped');
+      if (name) await withErrors(logs, name, () => manager.stop(name));
+    }),
+    register('restartServer', async (arg) => {
+      const name = await resolveServer(manager, arg, 'Restart which server?');
+      if (name) await withErrors(logs, name, () => manager.restart(name));
+    }),
+    register('showServerLogs', async (arg) => {
+      const name = await resolveServer(manager, arg, 'Show the logs of which server?');
+      if (name) logs.forServer(name).show(true);
+    }),
+    register('callTool', (...args) => callToolCommand(deps, args)),
+  ];
+}
+
+/**
+ * "Call Tool…". With `(serverName, toolName, args)` it runs without prompts and
+ * returns the `CallToolResult` (for keybindings and other extensions); from the
+ * palette or the tree it asks for what is missing and opens the result.
+ */
+async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<CallToolResult | undefined> {
+  const { manager } = deps;
+  if (typeof args[0] === 'string' && typeof args[1] === 'string') {
+    const [server, tool, toolArgs] = args as [string, string, unknown];
+    if (toolArgs !== undefined && (typeof toolArgs !== 'object' || toolArgs === null || Array.isArray(toolArgs))) throw new Error('mcpApprovalHost.callTool: arguments must be an object');
+    await manager.ensureRunning(server);
+    return manager.callTool(server, tool, toolArgs as Record<string, unknown> | undefined);
+  }
+  const node = args[0] as TreeNode | { server?: unknown; tool?: unknown } | undefined;
+  let target: CallToolTarget;
+  if (node && 'kind' in node && node.kind === 'tool') target = { server: node.server, tool: node.tool.name };
+  else if (node && typeof (node as { server?: unknown }).server === 'string' && typeof (node as { tool?: unknown }).tool === 'string') target = node as { server: string; tool: string };
+  const picked = await pickTool(manager, target);
+  if (!picked) return undefined;
+  const toolArgs = await askArguments(picked.tool);
+  if (toolArgs === undefined) return undefined;
+  const problem = checkArguments(picked.tool, toolArgs);
+  if (problem) {
+    void vscode.window.showErrorMessage(`Arguments do not match the tool's schema: ${problem}`);
+    return undefined;
+  }
+  const started = Date.now();
+  let result: CallToolResult | undefined;
+  await withErrors(deps.logs, picked.server, async () => {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Calling ${picked.tool.name} on ${picked.server}…`, cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+        return manager.callTool(picked.server, picked.tool.name, toolArgs, {
+          signal: controller.signal,
+          onProgress: (p) => progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : String(p.progress)) }),
+        });
+      },
+    );
+  });
+  if (result) showToolResult(deps.context.extensionUri, picked.server, picked.tool.name, result, Date.now() - started);
+  return result;
+}

@@ -1,0 +1,148 @@
+import * as vscode from 'vscode';
+import type { ConfigIssue } from '../host/config';
+import { HostError } from '../host/errors';
+import { ServerManager } from '../host/serverManager';
+import { systemClock, type ElicitationHandler, type SamplingHandler } from '../host/types';
+import type { RequestsViewState } from '../shared/protocol';
+import { registerCommands } from './commands';
+import { LogChannels } from './logs';
+import { RequestsViewProvider, type RequestsModel } from './requestsView';
+import { WorkspaceRoots } from './roots';
+import { ServersTreeProvider } from './serversTree';
+import { settings, Settings } from './settings';
+import { StatusBar } from './statusBar';
+
+let manager: ServerManager | undefined;
+
+// Until a reviewer is wired in, server→client requests are refused with a clear error, never left hanging.
+const refuseSampling: SamplingHandler = {
+  createMessage: async () => {
+    throw HostError.unavailable('MCP Approval Host cannot review sampling requests yet');
+  },
+};
+const refuseElicitation: ElicitationHandler = {
+  elicit: async () => {
+    throw HostError.unavailable('MCP Approval Host cannot show elicitation forms yet');
+  },
+};
+
+/** Activation: cheap and synchronous; servers start in the background. */
+export function activate(context: vscode.ExtensionContext): void {
+  const logs = new LogChannels();
+  context.subscriptions.push(logs);
+  const roots = new WorkspaceRoots();
+  context.subscriptions.push(roots);
+
+  const m = new ServerManager({
+    clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
+    clock: systemClock,
+    log: logs.host,
+    logFor: (name) => logs.sinkFor(name),
+    sampling: () => refuseSampling,
+    elicitation: () => refuseElicitation,
+    roots,
+    baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    timeouts: () => settings.timeouts(),
+  });
+  manager = m;
+  context.subscriptions.push({ dispose: () => void m.shutdown() });
+
+  const tree = new ServersTreeProvider(m);
+  const treeView = vscode.window.createTreeView('mcpApprovalHost.servers', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(tree, treeView);
+
+  const statusBar = new StatusBar(m);
+  context.subscriptions.push(statusBar);
+
+  const requestsChanged = new vscode.EventEmitter<void>();
+  const requestsModel: RequestsModel = {
+    onDidChange: requestsChanged.event,
+    state: (): RequestsViewState => {
+      const servers = m.list();
+      return { serverCount: servers.length, runningCount: servers.filter((s) => s.state.kind === 'running').length, requests: [], history: [] };
+    },
+    handle: async (message) => {
+      if (message.type === 'command') await vscode.commands.executeCommand(`mcpApprovalHost.${message.command}`);
+    },
+  };
+  const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
+  context.subscriptions.push(requestsChanged, requestsView, vscode.window.registerWebviewViewProvider(RequestsViewProvider.viewId, requestsView, { webviewOptions: { retainContextWhenHidden: false } }));
+
+  const notifyFailures = watchFailures(m, logs);
+  const managerSub = m.onDidChange(() => {
+    statusBar.update();
+    requestsChanged.fire();
+    void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', m.list().length);
+  });
+  context.subscriptions.push({ dispose: () => managerSub.dispose() }, notifyFailures);
+
+  context.subscriptions.push(
+    ...registerCommands({ context, manager: m, logs, revealRequests: () => requestsView.reveal(), refreshTree: () => tree.refresh() }),
+  );
+
+  const issues = new IssueReporter(logs);
+  const apply = () => {
+    const parsed = settings.servers();
+    issues.report(parsed.issues);
+    m.applyConfig(parsed.servers, vscode.workspace.isTrusted);
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.servers}`)) apply();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => apply()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => apply()),
+  );
+  apply();
+  logs.host.info(`Activated; ${m.list().length} server(s) configured`);
+}
+
+/** Stops every server and waits for their processes to exit. */
+export async function deactivate(): Promise<void> {
+  await manager?.shutdown();
+  manager = undefined;
+}
+
+/** Shows configuration problems once per distinct set, not as a storm. */
+class IssueReporter {
+  private lastKey = '';
+  constructor(private readonly logs: LogChannels) {}
+
+  report(issues: ConfigIssue[]): void {
+    const key = JSON.stringify(issues);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    if (issues.length === 0) return;
+    for (const issue of issues) this.logs.host.warn(`Invalid server "${issue.server}": ${issue.field} ${issue.message}`);
+    const first = issues[0];
+    const text =
+      issues.length === 1
+        ? `MCP server "${first.server}" is not valid: ${first.field} ${first.message}. The other servers still run.`
+        : `${issues.length} MCP server entries are not valid (first: "${first.server}": ${first.field} ${first.message}). The other servers still run.`;
+    void vscode.window.showWarningMessage(text, 'Open Settings', 'Show Log').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('mcpApprovalHost.openSettings');
+      else if (choice === 'Show Log') this.logs.host.show(true);
+    });
+  }
+}
+
+/** Notifies once when a server gives up restarting, with its last stderr lines in the log. */
+function watchFailures(m: ServerManager, logs: LogChannels): vscode.Disposable {
+  const notified = new Set<string>();
+  const sub = m.onDidChange((name) => {
+    if (!name) return;
+    const server = m.get(name);
+    if (!server) return;
+    if (server.state.kind !== 'error' || server.state.retryInMs !== undefined) {
+      if (server.state.kind === 'running') notified.delete(name);
+      return;
+    }
+    if (notified.has(name)) return;
+    notified.add(name);
+    void vscode.window.showErrorMessage(`MCP server "${name}" stopped after repeated failures: ${server.state.message}`, 'Show Logs', 'Restart').then((choice) => {
+      if (choice === 'Show Logs') logs.forServer(name).show(true);
+      else if (choice === 'Restart') void vscode.commands.executeCommand('mcpApprovalHost.restartServer', name);
+    });
+  });
+  return { dispose: () => sub.dispose() };
+}

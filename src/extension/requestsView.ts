@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type ExtensionToWebview, type RequestsViewState, type WebviewToExtension } from '../shared/protocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+/** The source of truth for the Requests view; the view only renders it. */
+export interface RequestsModel {
+  state(): RequestsViewState;
+  readonly onDidChange: vscode.Event<void>;
+  /** Handles a validated message other than `ready`. */
+  handle(message: WebviewToExtension): void | Promise<void>;
+}
+
+/**
+ * The "Requests" webview view. The extension owns the state and re-sends it
+ * whenever the view (re)loads, so hiding or closing the view loses nothing.
+ */
+export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'mcpApprovalHost.requests';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: RequestsModel,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(model.onDidChange(() => this.push()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'requests', 'Requests');
+    const sub = view.webview.onDidReceiveMessage((raw) => this.receive(raw));
+    view.onDidDispose(() => {
+      sub.dispose();
+      if (this.view === view) {
+        this.view = undefined;
+        this.ready = false;
+      }
+    });
+    view.onDidChangeVisibility(() => this.updateBadge());
+    this.updateBadge();
+  }
+
+  /** Reveals the view (used by notifications' "Review" action and the command). */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${RequestsViewProvider.viewId}.focus`);
+  }
+
+  get isVisible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.log.warn('Ignored a malformed message from the Requests view');
+      return;
+    }
+    if (message.type === 'ready') {
+      this.ready = true;
+      this.push();
+      return;
+    }
+    Promise.resolve(this.model.handle(message)).catch((err) => this.log.error(`Requests view action failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private push(): void {
+    this.updateBadge();
+    if (!this.view || !this.ready) return;
+    const message: ExtensionToWebview = { type: 'requestsState', state: this.model.state() };
+    void this.view.webview.postMessage(message);
+  }
+
+  private updateBadge(): void {
+    if (!this.view) return;
+    const pending = this.model.state().requests.length;
+    this.view.badge = pending > 0 ? { value: pending, tooltip: `${pending} request${pending === 1 ? '' : 's'} waiting for review` } : undefined;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import type { Prompt, Resource, Tool } from '@modelcontextprotocol/client';
+import { describeState } from '../host/lifecycle';
+import type { ServerManager, ServerView } from '../host/serverManager';
+
+/** Tree nodes: a server, a group under it, or one tool / prompt / resource. */
+export type TreeNode =
+  | { kind: 'server'; name: string }
+  | { kind: 'group'; server: string; group: 'tools' | 'prompts' | 'resources' }
+  | { kind: 'tool'; server: string; tool: Tool }
+  | { kind: 'prompt'; server: string; prompt: Prompt }
+  | { kind: 'resource'; server: string; resource: Resource }
+  | { kind: 'message'; server: string; text: string };
+
+const MAX_LABEL = 120;
+
+/** Server strings are shown as plain text, cut to a sane length. */
+export function plain(text: unknown, max = MAX_LABEL): string {
+  const s = typeof text === 'string' ? text : String(text ?? '');
+  const oneLine = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/** The "Servers" tree: status per server, with tools, prompts and resources. */
+export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly manager: ServerManager) {
+    const sub = manager.onDidChange(() => this._onDidChangeTreeData.fire(undefined));
+    this.subscription = new vscode.Disposable(() => sub.dispose());
+  }
+
+  refresh(): void {
+    this._onDidChangeTreeData.fire(undefined);
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) return this.manager.list().map((s) => ({ kind: 'server', name: s.name }));
+    if (node.kind === 'server') {
+      const server = this.manager.get(node.name);
+      if (!server) return [];
+      if (server.state.kind === 'error') return server.lastStderr.slice(-5).map((line) => ({ kind: 'message', server: node.name, text: line }));
+      if (!server.connection) return [];
+      return (['tools', 'prompts', 'resources'] as const).map((group) => ({ kind: 'group', server: node.name, group }));
+    }
+    if (node.kind === 'group') {
+      const connection = this.manager.get(node.server)?.connection;
+      if (!connection) return [];
+      if (node.group === 'tools') return connection.tools.map((tool) => ({ kind: 'tool', server: node.server, tool }));
+      if (node.group === 'prompts') return connection.prompts.map((prompt) => ({ kind: 'prompt', server: node.server, prompt }));
+      return connection.resources.map((resource) => ({ kind: 'resource', server: node.server, resource }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'server': {
+        const server = this.manager.get(node.name);
+        return server ? serverItem(server) : new vscode.TreeItem(node.name);
+      }
+      case 'group':
+        return groupItem(this.manager.get(node.server), node.group);
+      case 'tool': {
+        const item = new vscode.TreeItem(plain(node.tool.name), vscode.TreeItemCollapsibleState.None);
+        item.description = plain(node.tool.title ?? node.tool.annotations?.title ?? '', 60);
+        item.tooltip = plain(node.tool.description ?? node.tool.name, 1000);
+        item.iconPath = new vscode.ThemeIcon('tools');
+        item.contextValue = 'tool';
+        item.command = { command: 'mcpApprovalHost.callTool', title: 'Call Tool…', arguments: [{ server: node.server, tool: node.tool.name }] };
+        return item;
+      }
+      case 'prompt': {
+        const item = new vscode.TreeItem(plain(node.prompt.name), vscode.TreeItemCollapsibleState.None);
+        item.description = plain(node.prompt.title ?? '', 60);
+        item.tooltip = plain(node.prompt.description ?? node.prompt.name, 1000);
+        item.iconPath = new vscode.ThemeIcon('comment-discussion');
+        item.contextValue = 'prompt';
+        return item;
+      }
+      case 'resource': {
+        const item = new vscode.TreeItem(plain(node.resource.name), vscode.TreeItemCollapsibleState.None);
+        item.description = plain(node.resource.uri, 80);
+        item.tooltip = plain(node.resource.description ?? node.resource.uri, 1000);
+        item.iconPath = new vscode.ThemeIcon('file');
+        item.contextValue = 'resource';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(plain(node.text), vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('debug-console');
+        item.tooltip = plain(node.text, 4000);
+        item.contextValue = 'stderr';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this._onDidChangeTreeData.dispose();
+  }
+}
+
+function serverItem(server: ServerView): vscode.TreeItem {
+  const expandable = server.connection || (server.state.kind === 'error' && server.lastStderr.length > 0);
+  const item = new vscode.TreeItem(server.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `server:${server.name}:${server.state.kind}`;
+  const status = server.blockedReason ?? describeState(server.state);
+  item.description = plain(status, 80);
+  item.contextValue = `server.${server.state.kind}`;
+  item.iconPath = stateIcon(server);
+  const info = server.connection?.serverInfo;
+  const lines = [
+    server.name,
+    `Status: ${plain(status, 300)}`,
+    server.config.type === 'stdio' ? `Command: ${plain([server.config.command, ...server.config.args].join(' '), 300)}` : `URL: ${plain(server.config.url, 300)}`,
+    `Defined in ${server.config.scope} settings`,
+  ];
+  if (server.connection) {
+    lines.push(`Transport: ${server.connection.transportKind}, protocol ${server.connection.protocolVersion ?? '?'} (${server.connection.era ?? '?'} era)`);
+    if (info) lines.push(`Server reports: ${plain(info.name, 80)} ${plain(info.version, 40)}`);
+  }
+  if (server.state.kind === 'error' && server.lastStderr.length > 0) lines.push('', 'Last stderr lines:', ...server.lastStderr.slice(-5).map((l) => plain(l, 200)));
+  item.tooltip = lines.join('\n');
+  return item;
+}
+
+function stateIcon(server: ServerView): vscode.ThemeIcon {
+  if (server.blockedReason) return new vscode.ThemeIcon(server.config.disabled ? 'circle-slash' : 'workspace-untrusted', new vscode.ThemeColor('disabledForeground'));
+  switch (server.state.kind) {
+    case 'running':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'starting':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'error':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'stopped':
+      return new vscode.ThemeIcon('circle-large-outline');
+  }
+}
+
+function groupItem(server: ServerView | undefined, group: 'tools' | 'prompts' | 'resources'): vscode.TreeItem {
+  const connection = server?.connection;
+  const count = connection ? (group === 'tools' ? connection.tools.length : group === 'prompts' ? connection.prompts.length : connection.resources.length) : 0;
+  const label = group === 'tools' ? 'Tools' : group === 'prompts' ? 'Prompts' : 'Resources';
+  const item = new vscode.TreeItem(label, count > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `group:${server?.name}:${group}`;
+  item.description = String(count);
+  item.iconPath = new vscode.ThemeIcon(group === 'tools' ? 'tools' : group === 'prompts' ? 'comment-discussion' : 'files');
+  item.contextValue = `group.${group}`;
+  return item;
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { ServerManager } from '../host/serverManager';
+
+/** Running servers and pending requests; a click opens the Requests view. */
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('mcpApprovalHost.status', vscode.StatusBarAlignment.Left, 50);
+  private pending = 0;
+
+  constructor(private readonly manager: ServerManager) {
+    this.item.name = 'MCP Approval Host';
+    this.item.command = 'mcpApprovalHost.showRequests';
+    this.update();
+  }
+
+  setPending(count: number): void {
+    this.pending = count;
+    this.update();
+  }
+
+  update(): void {
+    const servers = this.manager.list();
+    if (servers.length === 0) {
+      this.item.hide();
+      return;
+    }
+    const running = servers.filter((s) => s.state.kind === 'running').length;
+    const failed = servers.filter((s) => s.state.kind === 'error').length;
+    const parts = [`$(server-process) ${running}/${servers.length}`];
+    if (failed > 0) parts.push(`$(error) ${failed}`);
+    if (this.pending > 0) parts.push(`$(bell-dot) ${this.pending}`);
+    this.item.text = parts.join('  ');
+    this.item.tooltip = `MCP Approval Host: ${running} of ${servers.length} servers running${failed ? `, ${failed} failed` : ''}${this.pending ? `, ${this.pending} requests waiting for review` : ''}`;
+    this.item.backgroundColor = this.pending > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: this.item.tooltip as string };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,342 @@
+import { Client, SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type Tool, type Transport } from '@modelcontextprotocol/client';
+import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { ServerConfig } from './config';
+import { Disposable } from './disposable';
+import { describeError, toProtocolError } from './errors';
+import { Emitter } from './events';
+import { LineSplitter } from './lineSplitter';
+import { ensureProcessGone } from './processes';
+import { createRemoteTransport, createStdioTransport, shouldFallBackToSse } from './transports';
+import type { ElicitationHandler, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo } from './types';
+
+/** What a connection needs from its surroundings. */
+export interface ConnectionDeps {
+  clientInfo: Implementation;
+  log: LogSink;
+  onStderrLine(line: string): void;
+  sampling(): SamplingHandler;
+  elicitation(): ElicitationHandler;
+  roots: RootsProvider;
+  /** Folder relative paths in the config resolve against (the workspace folder). */
+  baseDir?: string;
+  /** Milliseconds to wait for the handshake. */
+  connectTimeoutMs: number;
+}
+
+/** Options for one tool call. */
+export interface CallToolOptions {
+  /** Fails the call after this long without progress or a pending request to the person. */
+  idleTimeoutMs: number;
+  /** Hard cap for the whole call, whatever happens. */
+  maxTotalMs: number;
+  signal?: AbortSignal;
+  onProgress?(progress: { progress: number; total?: number; message?: string }): void;
+}
+
+/** Why a connection closed. */
+export interface CloseEvent {
+  /** True when the host closed it (stop, restart, dispose). */
+  expected: boolean;
+  reason?: string;
+}
+
+/**
+ * One live connection to one MCP server, over stdio, Streamable HTTP or SSE,
+ * in either protocol era. Server→client requests go to the injected handlers;
+ * list_changed notifications refresh the cached lists.
+ */
+export class McpConnection extends Disposable {
+  private readonly _onDidClose = this._register(new Emitter<CloseEvent>());
+  readonly onDidClose = this._onDidClose.event;
+  private readonly _onDidChangeLists = this._register(new Emitter<'tools' | 'prompts' | 'resources'>());
+  /** Fires after tools, prompts or resources were refetched. */
+  readonly onDidChangeLists = this._onDidChangeLists.event;
+
+  tools: Tool[] = [];
+  prompts: Prompt[] = [];
+  resources: Resource[] = [];
+
+  private readonly inFlightCalls = new Map<number, ToolCallInfo>();
+  private nextCallId = 1;
+  private pendingServerRequests = 0;
+  private readonly _onDidChangePending = this._register(new Emitter<number>());
+  private closing = false;
+  private closed = false;
+  /** Aborted when the connection goes away: pending handlers see it in their signal. */
+  private readonly lifetime = new AbortController();
+
+  private constructor(
+    readonly config: ServerConfig,
+    private readonly client: Client,
+    private readonly transport: Transport,
+    readonly transportKind: 'stdio' | 'streamable-http' | 'sse',
+    private readonly deps: ConnectionDeps,
+  ) {
+    super();
+    this._register(deps.roots.onDidChangeRoots(() => {
+      if (!this.closed) this.client.sendRootsListChanged().catch((err) => deps.log.warn(`roots/list_changed not sent: ${describeError(err)}`));
+    }));
+  }
+
+  /** Connects and fetches the lists; throws a readable error on failure. */
+  static async open(config: ServerConfig, deps: ConnectionDeps): Promise<McpConnection> {
+    if (config.type === 'stdio') {
+      const transport = await createStdioTransport(config, deps.baseDir);
+      const splitter = new LineSplitter((line) => deps.onStderrLine(line));
+      transport.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk));
+      transport.stderr?.on('end', () => splitter.flush());
+      return McpConnection.connectWith(config, transport, 'stdio', deps);
+    }
+    if (config.type === 'sse') return McpConnection.connectWith(config, createRemoteTransport(config, 'sse'), 'sse', deps);
+    try {
+      return await McpConnection.connectWith(config, createRemoteTransport(config, 'streamable'), 'streamable-http', deps);
+    } catch (err) {
+      if (!shouldFallBackToSse(err)) throw err;
+      deps.log.info(`Streamable HTTP refused (${describeError(err)}); falling back to HTTP+SSE`);
+      return McpConnection.connectWith(config, createRemoteTransport(config, 'sse'), 'sse', deps);
+    }
+  }
+
+  private static async connectWith(config: ServerConfig, transport: Transport, kind: McpConnection['transportKind'], deps: ConnectionDeps): Promise<McpConnection> {
+    let connection: McpConnection | undefined;
+    const client = new Client(deps.clientInfo, {
+      capabilities: {
+        sampling: { tools: {} },
+        elicitation: { form: {}, url: {} },
+        roots: { listChanged: true },
+      },
+      versionNegotiation: { mode: 'auto', probe: { timeoutMs: Math.min(5000, deps.connectTimeoutMs) } },
+      inputRequired: { autoFulfill: true, maxRounds: 10 },
+      listChanged: {
+        tools: { onChanged: (err, items) => connection?.listChanged('tools', err, items) },
+        prompts: { onChanged: (err, items) => connection?.listChanged('prompts', err, items) },
+        resources: { onChanged: (err, items) => connection?.listChanged('resources', err, items) },
+      },
+    });
+    connection = new McpConnection(config, client, transport, kind, deps);
+    connection.installHandlers();
+    const timeout = setTimeout(() => void transport.close().catch(() => undefined), deps.connectTimeoutMs);
+    try {
+      await client.connect(transport, {});
+    } catch (err) {
+      await connection.close();
+      throw err;
+    } finally {
+      clearTimeout(timeout);
+    }
+    client.onclose = () => connection?.handleTransportClosed();
+    client.onerror = (err) => deps.log.warn(`protocol error: ${describeError(err)}`);
+    const info = client.getServerVersion();
+    deps.log.info(
+      `Connected over ${kind}: ${info ? `${info.name} ${info.version}` : 'anonymous server'}, protocol ${client.getNegotiatedProtocolVersion() ?? '?'} (${client.getProtocolEra() ?? '?'} era)`,
+    );
+    await connection.refreshLists();
+    return connection;
+  }
+
+  /** The server's self-reported identity (untrusted text). */
+  get serverInfo(): Implementation | undefined {
+    return this.client.getServerVersion();
+  }
+
+  get era(): 'legacy' | 'modern' | undefined {
+    return this.client.getProtocolEra();
+  }
+
+  get protocolVersion(): string | undefined {
+    return this.client.getNegotiatedProtocolVersion();
+  }
+
+  get instructions(): string | undefined {
+    return this.client.getInstructions();
+  }
+
+  /** The child process id for stdio servers. */
+  get pid(): number | undefined {
+    return this.transportKind === 'stdio' ? ((this.transport as StdioClientTransport).pid ?? undefined) : undefined;
+  }
+
+  /** Number of server→client requests (sampling, elicitation) awaiting an answer. */
+  get pendingRequests(): number {
+    return this.pendingServerRequests;
+  }
+
+  private installHandlers(): void {
+    this.client.setRequestHandler('sampling/createMessage', (request, ctx) =>
+      this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.sampling().createMessage(request.params, c)),
+    );
+    this.client.setRequestHandler('elicitation/create', (request, ctx) =>
+      this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation().elicit(request.params, c)),
+    );
+    this.client.setRequestHandler('roots/list', () => ({ roots: this.deps.roots.roots() }));
+    this.client.setNotificationHandler('notifications/elicitation/complete', (notification) => {
+      this.deps.elicitation().complete?.(this.config.name, notification.params.elicitationId);
+    });
+  }
+
+  /** Runs a handler with the request's context; every failure becomes a JSON-RPC error. */
+  private async answer<T>(requestId: string | number, signal: AbortSignal, handler: (ctx: ServerRequestContext) => Promise<T>): Promise<T> {
+    const info = this.client.getServerVersion();
+    const context: ServerRequestContext = {
+      server: this.config.name,
+      serverInfo: info ? { name: info.name, version: info.version, title: info.title } : undefined,
+      era: this.client.getProtocolEra(),
+      requestId,
+      toolCalls: [...this.inFlightCalls.values()],
+      signal: this.closed ? AbortSignal.abort() : AbortSignal.any([signal, this.lifetime.signal]),
+    };
+    this.pendingServerRequests++;
+    this._onDidChangePending.fire(this.pendingServerRequests);
+    try {
+      return await handler(context);
+    } catch (err) {
+      throw toProtocolError(err);
+    } finally {
+      this.pendingServerRequests--;
+      this._onDidChangePending.fire(this.pendingServerRequests);
+    }
+  }
+
+  private listChanged(kind: 'tools' | 'prompts' | 'resources', err: Error | null, items: unknown[] | null): void {
+    if (err) {
+      this.deps.log.warn(`refreshing ${kind} after list_changed failed: ${describeError(err)}`);
+      return;
+    }
+    if (items === null) return;
+    this.deps.log.debug(`${kind} list changed (${items.length} items)`);
+    if (kind === 'tools') this.tools = items as Tool[];
+    else if (kind === 'prompts') this.prompts = items as Prompt[];
+    else this.resources = items as Resource[];
+    this._onDidChangeLists.fire(kind);
+  }
+
+  /** Refetches tools, prompts and resources (those the server supports). */
+  async refreshLists(): Promise<void> {
+    const caps = this.client.getServerCapabilities() ?? {};
+    const [tools, prompts, resources] = await Promise.all([
+      caps.tools ? this.client.listTools().then((r) => r.tools) : Promise.resolve([]),
+      caps.prompts ? this.client.listPrompts().then((r) => r.prompts).catch(() => []) : Promise.resolve([]),
+      caps.resources ? this.client.listResources().then((r) => r.resources).catch(() => []) : Promise.resolve([]),
+    ]);
+    this.tools = tools;
+    this.prompts = prompts;
+    this.resources = resources;
+    this._onDidChangeLists.fire('tools');
+  }
+
+  /**
+   * Calls a tool. The idle timer restarts on progress and is paused while the
+   * server waits on the person (sampling or elicitation), so a call waiting on
+   * a review does not time out underneath it; `maxTotalMs` caps everything.
+   */
+  async callTool(name: string, args: Record<string, unknown> | undefined, options: CallToolOptions): Promise<CallToolResult> {
+    const id = this.nextCallId++;
+    this.inFlightCalls.set(id, { name, arguments: args, startedAt: Date.now() });
+    const controller = new AbortController();
+    const watchdog = new IdleWatchdog(options.idleTimeoutMs, () => controller.abort(new Error(`timed out after ${Math.round(options.idleTimeoutMs / 1000)} s without progress`)));
+    const pendingListener = this._onDidChangePending.event((n) => (n > 0 ? watchdog.pause() : watchdog.resume()));
+    if (this.pendingServerRequests > 0) watchdog.pause();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    try {
+      const result = await this.client.callTool(
+        { name, arguments: args },
+        {
+          signal,
+          timeout: options.maxTotalMs,
+          maxTotalTimeout: options.maxTotalMs,
+          onprogress: (p) => {
+            watchdog.touch();
+            options.onProgress?.(p);
+          },
+        },
+      );
+      return result as CallToolResult;
+    } catch (err) {
+      if (controller.signal.aborted) throw new Error(`Tool "${name}" ${describeError(controller.signal.reason)}`);
+      if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) throw new Error(`Tool "${name}" exceeded the maximum of ${Math.round(options.maxTotalMs / 1000)} s`);
+      throw err;
+    } finally {
+      watchdog.dispose();
+      pendingListener.dispose();
+      this.inFlightCalls.delete(id);
+    }
+  }
+
+  getPrompt(name: string, args: Record<string, string> | undefined): Promise<GetPromptResult> {
+    return this.client.getPrompt({ name, arguments: args });
+  }
+
+  readResource(uri: string): Promise<ReadResourceResult> {
+    return this.client.readResource({ uri });
+  }
+
+  private handleTransportClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lifetime.abort(new Error('connection closed'));
+    this._onDidClose.fire({ expected: this.closing, reason: this.closing ? undefined : 'the server closed the connection' });
+  }
+
+  /**
+   * Closes the connection: pending requests are rejected, the transport is
+   * closed and a stdio process that does not exit is killed.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const pid = this.pid;
+    this.lifetime.abort(new Error('connection closed'));
+    try {
+      await this.client.close();
+    } catch (err) {
+      this.deps.log.debug(`close: ${describeError(err)}`);
+    }
+    if (pid !== undefined) await ensureProcessGone(pid, 2000);
+    this.handleTransportClosed();
+    this.dispose();
+  }
+
+  override dispose(): void {
+    if (!this.closing) void this.close();
+    super.dispose();
+  }
+}
+
+/** A timer that fires after `ms` of inactivity; pausable. */
+class IdleWatchdog {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private paused = false;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {
+    this.arm();
+  }
+
+  touch(): void {
+    if (!this.paused) this.arm();
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.arm();
+  }
+
+  dispose(): void {
+    this.pause();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.onIdle, this.ms);
+  }
+}
+

@@ -1,0 +1,25 @@
+import type { ExtensionToWebview } from '../shared/protocol';
+import { renderRequests } from './requestsPanel';
+import { renderToolResult } from './toolResultPanel';
+import { registerComponents } from './toolkit';
+import { post } from './vscodeApi';
+
+registerComponents();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('missing #root');
+
+window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => {
+  const msg = event.data;
+  if (!msg || typeof msg !== 'object') return;
+  switch (msg.type) {
+    case 'requestsState':
+      renderRequests(root, msg.state);
+      break;
+    case 'toolResult':
+      renderToolResult(root, msg.view);
+      break;
+  }
+});
+
+post({ type: 'ready' });

