@@ -98,7 +98,7 @@ export class McpConnection extends Disposable {
   }
 
   private static async connectWith(config: ServerConfig, transport: Transport, kind: McpConnection['transportKind'], deps: ConnectionDeps): Promise<McpConnection> {
-    let connection: McpConnection | undefined;
+    // The list_changed callbacks run only after connect(), when `connection` exists.
     const client = new Client(deps.clientInfo, {
       capabilities: {
         sampling: { tools: {} },
@@ -108,12 +108,12 @@ export class McpConnection extends Disposable {
       versionNegotiation: { mode: 'auto', probe: { timeoutMs: Math.min(5000, deps.connectTimeoutMs) } },
       inputRequired: { autoFulfill: true, maxRounds: 10 },
       listChanged: {
-        tools: { onChanged: (err, items) => connection?.listChanged('tools', err, items) },
-        prompts: { onChanged: (err, items) => connection?.listChanged('prompts', err, items) },
-        resources: { onChanged: (err, items) => connection?.listChanged('resources', err, items) },
+        tools: { onChanged: (err, items) => connection.listChanged('tools', err, items) },
+        prompts: { onChanged: (err, items) => connection.listChanged('prompts', err, items) },
+        resources: { onChanged: (err, items) => connection.listChanged('resources', err, items) },
       },
     });
-    connection = new McpConnection(config, client, transport, kind, deps);
+    const connection: McpConnection = new McpConnection(config, client, transport, kind, deps);
     connection.installHandlers();
     const timeout = setTimeout(() => void transport.close().catch(() => undefined), deps.connectTimeoutMs);
     try {
@@ -124,7 +124,7 @@ export class McpConnection extends Disposable {
     } finally {
       clearTimeout(timeout);
     }
-    client.onclose = () => connection?.handleTransportClosed();
+    client.onclose = () => connection.handleTransportClosed();
     client.onerror = (err) => deps.log.warn(`protocol error: ${describeError(err)}`);
     const info = client.getServerVersion();
     deps.log.info(

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseEntry, parseEnvFile, parseServersSetting, sameConnection, type ServerConfig } from '../../src/host/config';
+import { resolveVariables } from '../../src/host/variables';
+
+const ctx = { workspaceFolder: '/ws', userHome: '/home/me', env: { TOKEN: 'abc', EMPTY: '' } };
+
+function ok(name: string, raw: unknown): ServerConfig {
+  const r = parseEntry(name, raw, ctx);
+  if ('issue' in r) assert.fail(`unexpected issue: ${JSON.stringify(r.issue)}`);
+  return r.config;
+}
+
+function issue(name: string, raw: unknown) {
+  const r = parseEntry(name, raw, ctx);
+  if ('config' in r) assert.fail('expected an issue');
+  return r.issue;
+}
+
+describe('variables', () => {
+  it('resolves workspaceFolder, userHome and env variables', () => {
+    assert.deepEqual(resolveVariables('${workspaceFolder}/a:${userHome}:${env:TOKEN}', ctx), { ok: true, value: '/ws/a:/home/me:abc' });
+  });
+  it('resolves an unset env variable to the empty string', () => {
+    assert.deepEqual(resolveVariables('x${env:NOPE}y', ctx), { ok: true, value: 'xy' });
+  });
+  it('reports unknown variables by name', () => {
+    const r = resolveVariables('${input:apiKey}', ctx);
+    assert.equal(r.ok, false);
+    assert.match((r as { error: string }).error, /unknown variable \$\{input:apiKey\}/);
+  });
+  it('reports workspaceFolder without an open folder', () => {
+    const r = resolveVariables('${workspaceFolder}', { userHome: '/h', env: {} });
+    assert.equal(r.ok, false);
+  });
+  it('leaves text without variables alone', () => {
+    assert.deepEqual(resolveVariables('plain $HOME {x}', ctx), { ok: true, value: 'plain $HOME {x}' });
+  });
+});
+
+describe('server entries', () => {
+  it('accepts a stdio entry without type and applies defaults', () => {
+    const c = ok('fs', { command: 'node', args: ['${workspaceFolder}/server.js'], env: { A: 1, B: true, C: null } });
+    assert.equal(c.type, 'stdio');
+    assert.deepEqual(c.type === 'stdio' && c.args, ['/ws/server.js']);
+    assert.deepEqual(c.type === 'stdio' && c.env, { A: '1', B: 'true' });
+    assert.equal(c.autoStart, true);
+    assert.equal(c.disabled, false);
+    assert.equal(c.samplingPolicy, 'ask');
+  });
+  it('accepts http and sse entries with resolved headers', () => {
+    const c = ok('remote', { type: 'http', url: 'https://example.com/mcp', headers: { Authorization: 'Bearer ${env:TOKEN}' } });
+    assert.deepEqual(c.type === 'http' && c.headers, { Authorization: 'Bearer abc' });
+    assert.equal(ok('legacy', { type: 'sse', url: 'http://127.0.0.1:3000/sse' }).type, 'sse');
+  });
+  it('names the server and the field for a missing command', () => {
+    assert.deepEqual(issue('broken', { args: ['x'] }), { server: 'broken', field: 'command', message: 'is required' });
+  });
+  it('suggests type http when a stdio entry has only a url', () => {
+    assert.match(issue('u', { url: 'https://x' }).message, /add "type": "http"/);
+  });
+  it('rejects an unknown type by value', () => {
+    const i = issue('t', { type: 'websocket', url: 'ws://x' });
+    assert.equal(i.field, 'type');
+    assert.match(i.message, /"websocket"/);
+  });
+  it('reports the field path of a wrongly typed argument', () => {
+    const i = issue('a', { command: 'node', args: ['ok', 3] });
+    assert.equal(i.field, 'args[1]');
+  });
+  it('rejects non-http URLs', () => {
+    const i = issue('f', { type: 'http', url: 'file:///etc/passwd' });
+    assert.equal(i.field, 'url');
+    assert.match(i.message, /only http and https/);
+  });
+  it('rejects an entry that is not an object', () => {
+    assert.equal(issue('n', 'node server.js').field, '(entry)');
+  });
+  it('reports an unknown variable with its field', () => {
+    const i = issue('v', { command: 'node', args: ['${input:x}'] });
+    assert.equal(i.field, 'args[0]');
+  });
+  it('rejects an invalid sampling policy', () => {
+    assert.equal(issue('p', { command: 'x', samplingPolicy: 'always' }).field, 'samplingPolicy');
+  });
+});
+
+describe('the servers setting', () => {
+  it('keeps valid servers when another entry is invalid', () => {
+    const parsed = parseServersSetting([{ scope: 'user', value: { good: { command: 'node' }, bad: { type: 'http' } } }], ctx);
+    assert.deepEqual(parsed.servers.map((s) => s.name), ['good']);
+    assert.equal(parsed.issues.length, 1);
+    assert.equal(parsed.issues[0].server, 'bad');
+  });
+  it('lets workspace entries override user entries of the same name and records the scope', () => {
+    const parsed = parseServersSetting(
+      [
+        { scope: 'user', value: { a: { command: 'user-a' }, b: { command: 'user-b' } } },
+        { scope: 'workspace', value: { a: { command: 'ws-a' } } },
+      ],
+      ctx,
+    );
+    const a = parsed.servers.find((s) => s.name === 'a');
+    assert.equal(a?.scope, 'workspace');
+    assert.equal(a?.type === 'stdio' && a.command, 'ws-a');
+    assert.equal(parsed.servers.find((s) => s.name === 'b')?.scope, 'user');
+  });
+  it('reports a setting that is not an object', () => {
+    const parsed = parseServersSetting([{ scope: 'user', value: ['x'] }], ctx);
+    assert.equal(parsed.servers.length, 0);
+    assert.equal(parsed.issues[0].field, 'mcpApprovalHost.servers');
+  });
+  it('ignores prototype-looking keys safely', () => {
+    const parsed = parseServersSetting([{ scope: 'user', value: JSON.parse('{"__proto__": {"command": "x"}, "ok": {"command": "y"}}') }], ctx);
+    assert.ok(parsed.servers.some((s) => s.name === 'ok'));
+    assert.equal(({} as Record<string, unknown>).command, undefined);
+  });
+});
+
+describe('restart decisions', () => {
+  it('treats a policy-only change as the same connection', () => {
+    assert.ok(sameConnection(ok('a', { command: 'node', args: ['x'] }), ok('a', { command: 'node', args: ['x'], samplingPolicy: 'auto' })));
+  });
+  it('treats changed args or env as a different connection', () => {
+    assert.ok(!sameConnection(ok('a', { command: 'node', args: ['x'] }), ok('a', { command: 'node', args: ['y'] })));
+    assert.ok(!sameConnection(ok('a', { command: 'node', env: { A: '1' } }), ok('a', { command: 'node', env: { A: '2' } })));
+  });
+  it('ignores the order of env keys', () => {
+    assert.ok(sameConnection(ok('a', { command: 'n', env: { A: '1', B: '2' } }), ok('a', { command: 'n', env: { B: '2', A: '1' } })));
+  });
+});
+
+describe('env files', () => {
+  it('parses KEY=value lines, quotes, comments and export', () => {
+    assert.deepEqual(parseEnvFile('# c\nA=1\nexport B="two words"\nC=\'x\'\nD=val # note\n\nbad line\n'), { A: '1', B: 'two words', C: 'x', D: 'val' });
+  });
+});
