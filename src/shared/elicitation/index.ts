@@ -1,0 +1,53 @@
+/**
+ * Pure elicitation logic shared by the extension host and the webview:
+ * schema -> form model, prefill and validation, secret detection, and URL
+ * checks for URL-mode elicitation. No `vscode`, no DOM, no dependencies.
+ */
+
+/**
+ * Turns an untrusted `requestedSchema` into a `FormModel`, or refuses it with a
+ * reason naming the property. Never throws; invalid defaults are dropped.
+ */
+export { buildFormModel, FORM_LIMITS } from './formModel';
+
+/** Upper bounds on select / multi-select option lists. */
+export { OPTION_LIMITS } from './schemaOptions';
+
+/**
+ * `initialValues` prefills a form with its defaults (SEP-1034);
+ * `validateField` / `validateForm` check and coerce what the user entered into
+ * the `content` of an accepted elicitation result.
+ */
+export { initialValues, validateField, validateForm } from './validate';
+
+/** Format checks used by validation: email, absolute URI, date, RFC 3339 date-time. */
+export { checkFormat, codePointLength, isAbsoluteUri, isDate, isDateTime, isEmail } from './formats';
+
+/** Lists text/number fields that seem to ask for passwords, tokens, API keys and other secrets. */
+export { findSensitiveFields } from './sensitive';
+/** A field flagged by `findSensitiveFields`, and the kinds of secret it recognises. */
+export type { SensitiveField, SensitiveKind } from './sensitive';
+
+/** Checks a URL-mode elicitation link: http(s) only, no credentials, with lookalike/insecure warnings. */
+export { assessElicitationUrl, MAX_URL_LENGTH, registrableDomainGuess } from './urlSafety';
+/** The result of `assessElicitationUrl` and its parts. */
+export type { AcceptedUrl, UrlAssessment, UrlDisplayParts, UrlWarning, UrlWarningCode } from './urlSafety';
+
+/** The form model (a discriminated union on `kind`), form values and validation results. */
+export type {
+  BooleanField,
+  BuildFormResult,
+  ContentValue,
+  Field,
+  FieldResult,
+  FormContent,
+  FormModel,
+  FormResult,
+  FormValues,
+  MultiSelectField,
+  NumberField,
+  SelectField,
+  SelectOption,
+  TextField,
+  TextFormat,
+} from './types';
