@@ -3,10 +3,12 @@ import type { ConfigIssue } from '../host/config';
 import { HostError } from '../host/errors';
 import { ServerManager } from '../host/serverManager';
 import { systemClock, type ElicitationHandler, type SamplingHandler } from '../host/types';
-import type { RequestsViewState } from '../shared/protocol';
 import { registerCommands } from './commands';
 import { LogChannels } from './logs';
-import { RequestsViewProvider, type RequestsModel } from './requestsView';
+import { RequestBroker } from '../host/requests/broker';
+import { HostControls } from '../host/requests/controls';
+import { BrokerRequestsModel } from './requestsModel';
+import { RequestsViewProvider } from './requestsView';
 import { WorkspaceRoots } from './roots';
 import { ServersTreeProvider } from './serversTree';
 import { settings, Settings } from './settings';
@@ -33,6 +35,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const roots = new WorkspaceRoots();
   context.subscriptions.push(roots);
 
+  const broker = new RequestBroker(systemClock);
+  const controls = new HostControls();
+  context.subscriptions.push(broker);
+
   const m = new ServerManager({
     clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
     clock: systemClock,
@@ -54,24 +60,25 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new StatusBar(m);
   context.subscriptions.push(statusBar);
 
-  const requestsChanged = new vscode.EventEmitter<void>();
-  const requestsModel: RequestsModel = {
-    onDidChange: requestsChanged.event,
-    state: (): RequestsViewState => {
-      const servers = m.list();
-      return { serverCount: servers.length, runningCount: servers.filter((s) => s.state.kind === 'running').length, requests: [], history: [] };
-    },
-    handle: async (message) => {
-      if (message.type === 'command') await vscode.commands.executeCommand(`mcpApprovalHost.${message.command}`);
-    },
-  };
+  const requestsModel = new BrokerRequestsModel(broker, m, controls);
   const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
-  context.subscriptions.push(requestsChanged, requestsView, vscode.window.registerWebviewViewProvider(RequestsViewProvider.viewId, requestsView, { webviewOptions: { retainContextWhenHidden: false } }));
+  context.subscriptions.push(requestsModel, requestsView, vscode.window.registerWebviewViewProvider(RequestsViewProvider.viewId, requestsView, { webviewOptions: { retainContextWhenHidden: false } }));
+
+  const brokerSubs = [
+    broker.onDidChange(() => statusBar.setPending(broker.openCount)),
+    broker.onDidAdd((entry) => {
+      if (requestsView.isVisible) return;
+      const what = entry.kind === 'sampling' ? 'wants a model completion' : 'asks for your input';
+      void vscode.window.showInformationMessage(`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
+        if (choice) void requestsView.reveal();
+      });
+    }),
+  ];
+  context.subscriptions.push({ dispose: () => brokerSubs.forEach((d) => d.dispose()) });
 
   const notifyFailures = watchFailures(m, logs);
   const managerSub = m.onDidChange(() => {
     statusBar.update();
-    requestsChanged.fire();
     void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', m.list().length);
   });
   context.subscriptions.push({ dispose: () => managerSub.dispose() }, notifyFailures);

@@ -9,6 +9,7 @@ export const Settings = {
   toolCallTimeoutSeconds: 'toolCallTimeoutSeconds',
   toolCallMaxSeconds: 'toolCallMaxSeconds',
   connectTimeoutSeconds: 'connectTimeoutSeconds',
+  reviewTimeoutMinutes: 'reviewTimeoutMinutes',
 } as const;
 
 function config(): vscode.WorkspaceConfiguration {
@@ -28,6 +29,11 @@ export const settings = {
       toolIdleMs: num(Settings.toolCallTimeoutSeconds, 60, 5, 3600) * 1000,
       toolMaxMs: num(Settings.toolCallMaxSeconds, 3600, 10, 86400) * 1000,
     };
+  },
+
+  /** How long a request waits for the person before it is answered for them (0 = forever). */
+  reviewTimeoutMs(): number {
+    return num(Settings.reviewTimeoutMinutes, 10, 0, 24 * 60) * 60_000;
   },
 
   /**

@@ -2,7 +2,7 @@ import { Client, SdkError, SdkErrorCode, type CallToolResult, type GetPromptResu
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
-import { describeError, toProtocolError } from './errors';
+import { ConnectionGoneError, describeError, toProtocolError } from './errors';
 import { Emitter } from './events';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
@@ -273,7 +273,7 @@ export class McpConnection extends Disposable {
   private handleTransportClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    this.lifetime.abort(new Error('connection closed'));
+    this.lifetime.abort(new ConnectionGoneError());
     this._onDidClose.fire({ expected: this.closing, reason: this.closing ? undefined : 'the server closed the connection' });
   }
 
@@ -285,7 +285,7 @@ export class McpConnection extends Disposable {
     if (this.closing) return;
     this.closing = true;
     const pid = this.pid;
-    this.lifetime.abort(new Error('connection closed'));
+    this.lifetime.abort(new ConnectionGoneError());
     try {
       await this.client.close();
     } catch (err) {

@@ -1,4 +1,4 @@
-import { ProtocolError } from '@modelcontextprotocol/client';
+import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 
 /** JSON-RPC error codes the host answers with. */
 export const ErrorCode = {
@@ -63,4 +63,17 @@ export function describeError(err: unknown): string {
     return code !== undefined && typeof code !== 'object' ? `${err.message} (${String(code)})` : err.message;
   }
   return String(err);
+}
+
+/** The abort reason of everything pending on a connection that went away. */
+export class ConnectionGoneError extends Error {
+  constructor(message = 'the server connection closed') {
+    super(message);
+    this.name = 'ConnectionGoneError';
+  }
+}
+
+/** True when an abort reason means the connection went away (ours or the SDK's). */
+export function isConnectionGone(reason: unknown): boolean {
+  return reason instanceof ConnectionGoneError || (reason instanceof SdkError && reason.code === SdkErrorCode.ConnectionClosed);
 }

@@ -22,3 +22,17 @@ export function getState<T>(): T | undefined {
 export function setState<T>(state: T): void {
   api.setState(state);
 }
+
+/** Per-card drafts (unsent edits) that survive the view being hidden and shown. */
+export function getDraft<T>(cardId: string): T | undefined {
+  const state = (api.getState() ?? {}) as { drafts?: Record<string, unknown> };
+  return state.drafts?.[cardId] as T | undefined;
+}
+
+export function setDraft(cardId: string, draft: unknown): void {
+  const state = (api.getState() ?? {}) as { drafts?: Record<string, unknown> };
+  const drafts = { ...(state.drafts ?? {}) };
+  if (draft === undefined) delete drafts[cardId];
+  else drafts[cardId] = draft;
+  api.setState({ ...state, drafts });
+}
