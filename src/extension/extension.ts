@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { ConfigIssue } from '../host/config';
-import { HostError } from '../host/errors';
 import { ServerManager } from '../host/serverManager';
-import { systemClock, type ElicitationHandler, type SamplingHandler } from '../host/types';
+import { systemClock } from '../host/types';
+import { createElicitationHandler } from './elicitation';
+import type { FeatureDeps } from './features';
+import { createSamplingHandler } from './sampling';
 import { registerCommands } from './commands';
 import { LogChannels } from './logs';
 import { RequestBroker } from '../host/requests/broker';
@@ -16,18 +18,6 @@ import { StatusBar } from './statusBar';
 
 let manager: ServerManager | undefined;
 
-// Until a reviewer is wired in, server→client requests are refused with a clear error, never left hanging.
-const refuseSampling: SamplingHandler = {
-  createMessage: async () => {
-    throw HostError.unavailable('MCP Approval Host cannot review sampling requests yet');
-  },
-};
-const refuseElicitation: ElicitationHandler = {
-  elicit: async () => {
-    throw HostError.unavailable('MCP Approval Host cannot show elicitation forms yet');
-  },
-};
-
 /** Activation: cheap and synchronous; servers start in the background. */
 export function activate(context: vscode.ExtensionContext): void {
   const logs = new LogChannels();
@@ -39,13 +29,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const controls = new HostControls();
   context.subscriptions.push(broker);
 
+  let requestsView: RequestsViewProvider | undefined;
+  const featureDeps: FeatureDeps = { context, broker, controls, manager: () => m, logs, revealRequests: async () => requestsView?.reveal() };
+  const samplingHandler = createSamplingHandler(featureDeps);
+  const elicitationHandler = createElicitationHandler(featureDeps);
+  context.subscriptions.push(samplingHandler, elicitationHandler);
+
   const m = new ServerManager({
     clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
     clock: systemClock,
     log: logs.host,
     logFor: (name) => logs.sinkFor(name),
-    sampling: () => refuseSampling,
-    elicitation: () => refuseElicitation,
+    sampling: () => samplingHandler,
+    elicitation: () => elicitationHandler,
     roots,
     baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     timeouts: () => settings.timeouts(),
@@ -61,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(statusBar);
 
   const requestsModel = new BrokerRequestsModel(broker, m, controls);
-  const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
+  requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
   context.subscriptions.push(requestsModel, requestsView, vscode.window.registerWebviewViewProvider(RequestsViewProvider.viewId, requestsView, { webviewOptions: { retainContextWhenHidden: false } }));
 
   const brokerSubs = [

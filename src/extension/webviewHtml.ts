@@ -33,6 +33,8 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, v
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}">
 <link rel="stylesheet" href="${asset('media', 'main.css')}">
+<link rel="stylesheet" href="${asset('media', 'sampling.css')}">
+<link rel="stylesheet" href="${asset('media', 'elicitation.css')}">
 <title>${escapeHtml(title)}</title>
 </head>
 <body data-view="${view}">

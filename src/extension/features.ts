@@ -1,0 +1,17 @@
+import type * as vscode from 'vscode';
+import type { RequestBroker } from '../host/requests/broker';
+import type { HostControls } from '../host/requests/controls';
+import type { ServerManager } from '../host/serverManager';
+import type { LogChannels } from './logs';
+
+/** What the sampling and elicitation features get from the extension. */
+export interface FeatureDeps {
+  context: vscode.ExtensionContext;
+  broker: RequestBroker;
+  controls: HostControls;
+  /** The server manager is created after the handlers; read it lazily. */
+  manager(): ServerManager;
+  logs: LogChannels;
+  /** Reveals the Requests view. */
+  revealRequests(): Promise<void>;
+}
