@@ -1,0 +1,138 @@
+// Test support: builds the real host stack (ServerManager + connections) with
+// in-memory logs and configurable handlers, and starts HTTP fixture servers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { parseEntry, type ConfigScope, type ServerConfig } from '../../src/host/config';
+import { Emitter } from '../../src/host/events';
+import { ServerManager, type ServerManagerDeps } from '../../src/host/serverManager';
+import { HostError } from '../../src/host/errors';
+import { systemClock, type ElicitationHandler, type LogSink, type RootsProvider, type SamplingHandler } from '../../src/host/types';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const V1_STDIO = path.join(FIXTURES, 'v1-stdio-server.mjs');
+export const V2_STDIO = path.join(FIXTURES, 'v2-stdio-server.mjs');
+
+/** A log sink that keeps lines in memory. */
+export class MemoryLog implements LogSink {
+  readonly lines: string[] = [];
+  trace = (m: string) => this.lines.push(`trace ${m}`);
+  debug = (m: string) => this.lines.push(`debug ${m}`);
+  info = (m: string) => this.lines.push(`info ${m}`);
+  warn = (m: string) => this.lines.push(`warn ${m}`);
+  error = (m: string) => this.lines.push(`error ${m}`);
+}
+
+/** Roots the tests can change. */
+export class TestRoots implements RootsProvider {
+  private readonly emitter = new Emitter<void>();
+  readonly onDidChangeRoots = this.emitter.event;
+  current = [{ uri: 'file:///tmp/project-a', name: 'project-a' }];
+  roots() {
+    return this.current;
+  }
+  set(roots: Array<{ uri: string; name: string }>) {
+    this.current = roots;
+    this.emitter.fire();
+  }
+}
+
+/** Turns settings-style entries into validated configs (fails the test on an issue). */
+export function configs(entries: Record<string, unknown>, scope: ConfigScope = 'user'): Array<ServerConfig & { scope: ConfigScope }> {
+  return Object.entries(entries).map(([name, raw]) => {
+    const r = parseEntry(name, raw, { userHome: '/tmp', env: process.env, workspaceFolder: ROOT });
+    if ('issue' in r) throw new Error(`bad test config: ${JSON.stringify(r.issue)}`);
+    return { ...r.config, scope };
+  });
+}
+
+export const refuseAll: SamplingHandler & ElicitationHandler = {
+  createMessage: async () => {
+    throw HostError.unavailable('no sampling in this test');
+  },
+  elicit: async () => {
+    throw HostError.unavailable('no elicitation in this test');
+  },
+};
+
+export interface HostHarness {
+  manager: ServerManager;
+  hostLog: MemoryLog;
+  logs: Map<string, MemoryLog>;
+  roots: TestRoots;
+  dispose(): Promise<void>;
+}
+
+/** The real server manager with test logs, fast backoff and the given handlers. */
+export function createHost(overrides: Partial<ServerManagerDeps> = {}): HostHarness {
+  const hostLog = new MemoryLog();
+  const logs = new Map<string, MemoryLog>();
+  const roots = new TestRoots();
+  const manager = new ServerManager({
+    clientInfo: { name: 'mcp-approval-host-test', version: '0.0.0' },
+    clock: systemClock,
+    log: hostLog,
+    logFor: (name) => {
+      let log = logs.get(name);
+      if (!log) logs.set(name, (log = new MemoryLog()));
+      return log;
+    },
+    sampling: () => refuseAll,
+    elicitation: () => refuseAll,
+    roots,
+    baseDir: () => ROOT,
+    timeouts: () => ({ connectMs: 15_000, toolIdleMs: 10_000, toolMaxMs: 60_000 }),
+    backoff: { initialDelayMs: 50, maxDelayMs: 200, maxRestarts: 2, stableAfterMs: 60_000 },
+    ...overrides,
+  });
+  return { manager, hostLog, logs, roots, dispose: () => manager.shutdown().then(() => manager.dispose()) };
+}
+
+/** Waits until `predicate` holds, re-checking on every manager change. */
+export function waitFor(manager: ServerManager, predicate: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (predicate()) return resolve();
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(manager.list().map((s) => [s.name, s.state]))}`));
+    }, timeoutMs);
+    const sub = manager.onDidChange(() => {
+      if (predicate()) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Starts an HTTP fixture server and returns its URL. */
+export async function startHttpFixture(script: 'http-server.mjs' | 'sse-server.mjs', args: string[] = []): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const rl = createInterface({ input: child.stdout! });
+  const [line] = (await Promise.race([once(rl, 'line'), once(child, 'exit').then(() => { throw new Error(`${script} exited early`); })])) as [string];
+  const match = /^LISTENING (\S+)$/.exec(line);
+  if (!match) throw new Error(`unexpected first line from ${script}: ${line}`);
+  return {
+    url: match[1],
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
