@@ -68,7 +68,7 @@ function renderStatus(el: HTMLElement, state: RequestsViewState): void {
 }
 
 function emptyState(state: RequestsViewState): HTMLElement {
-  const status = state.serverCount === 0 ? 'No MCP servers are configured.' : `${state.runningCount} of ${state.serverCount} server${state.serverCount === 1 ? '' : 's'} running.`;
+  const status = state.serverCount === 0 ? 'No MCP servers are configured.' : undefined;
   const actions =
     state.serverCount === 0 ? h('div', { class: 'actions' }, button('Add Server…', 'addServer', 'add'), button('Import Servers…', 'importServers', 'cloud-download', true)) : undefined;
   return h(
@@ -77,7 +77,7 @@ function emptyState(state: RequestsViewState): HTMLElement {
     icon('inbox'),
     h('h2', {}, 'Nothing to review'),
     h('p', {}, 'When an MCP server asks for a model completion (sampling) or for your input (elicitation), the request appears here for you to review before anything is sent.'),
-    h('p', { class: 'muted' }, status),
+    status ? h('p', { class: 'muted' }, status) : undefined,
     actions,
   );
 }
