@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     clock: systemClock,
     log: logs.host,
     logFor: (name) => logs.sinkFor(name),
+    traceEnabled: (name) => logs.forServer(name).logLevel === vscode.LogLevel.Trace,
     sampling: () => samplingHandler,
     elicitation: () => elicitationHandler,
     roots,

@@ -21,6 +21,8 @@ export interface ConnectionDeps {
   baseDir?: string;
   /** Milliseconds to wait for the handshake. */
   connectTimeoutMs: number;
+  /** True when protocol messages should be logged (trace level); checked per message. */
+  traceEnabled?(): boolean;
 }
 
 /** Options for one tool call. */
@@ -125,6 +127,7 @@ export class McpConnection extends Disposable {
       clearTimeout(timeout);
     }
     client.onclose = () => connection.handleTransportClosed();
+    traceMessages(transport, deps);
     client.onerror = (err) => deps.log.warn(`protocol error: ${describeError(err)}`);
     const info = client.getServerVersion();
     deps.log.info(
@@ -340,3 +343,31 @@ class IdleWatchdog {
   }
 }
 
+
+const TRACE_LIMIT = 2000;
+
+/**
+ * Logs every JSON-RPC message at trace level once connected. Patched after
+ * connect() because the SDK installs its own `onmessage` there (and probes
+ * stdio servers on a sibling process only for its own, unwrapped transport).
+ */
+function traceMessages(transport: Transport, deps: ConnectionDeps): void {
+  if (!deps.traceEnabled) return;
+  const enabled = deps.traceEnabled;
+  const describe = (message: unknown) => {
+    const text = JSON.stringify(message) ?? '';
+    return text.length > TRACE_LIMIT ? `${text.slice(0, TRACE_LIMIT)}… (${text.length} chars)` : text;
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if (enabled()) deps.log.trace(`→ ${describe(message)}`);
+    return send(message, options);
+  };
+  const receive = transport.onmessage;
+  if (receive) {
+    transport.onmessage = (message, extra) => {
+      if (enabled()) deps.log.trace(`← ${describe(message)}`);
+      receive(message, extra);
+    };
+  }
+}

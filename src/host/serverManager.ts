@@ -16,6 +16,8 @@ export interface ServerManagerDeps {
   log: LogSink;
   /** One log per server (a VS Code LogOutputChannel per server). */
   logFor(server: string): LogSink;
+  /** Whether a server's protocol messages are traced (its log is at trace level). */
+  traceEnabled?(server: string): boolean;
   sampling(): SamplingHandler;
   elicitation(): ElicitationHandler;
   roots: RootsProvider;
@@ -217,6 +219,7 @@ export class ServerManager extends Disposable {
         roots: this.deps.roots,
         baseDir: this.deps.baseDir(),
         connectTimeoutMs: this.deps.timeouts().connectMs,
+        traceEnabled: this.deps.traceEnabled ? () => this.deps.traceEnabled?.(server.config.name) ?? false : undefined,
       });
     } catch (err) {
       if (generation !== server.generation) return;
