@@ -39,15 +39,27 @@ const common = {
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
+/**
+ * The activation entry requires `./core.js` on demand: keep it out of the
+ * entry bundle so activation does not load the MCP SDK.
+ * @type {esbuild.Plugin}
+ */
+const lazyCore = {
+  name: 'lazy-core',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/core\.js$/ }, (args) => (args.importer.endsWith('extension.ts') ? { path: './core.js', external: true } : undefined));
+  },
+};
+
 const extension = {
   ...common,
-  entryPoints: ['src/extension/extension.ts'],
-  outfile: 'dist/extension.js',
+  entryPoints: { extension: 'src/extension/extension.ts', core: 'src/extension/core.ts' },
+  outdir: 'dist',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, lazyCore],
   mainFields: ['module', 'main'],
   conditions: ['node', 'require'],
 };

@@ -45,35 +45,41 @@ async function withErrors(logs: LogChannels, server: string | undefined, action:
   }
 }
 
-/** Registers every command of the extension. */
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+/** A command implementation, keyed by its full id in the map `createCommands` returns. */
+export type CommandFn = (...args: unknown[]) => unknown;
+
+/**
+ * Every command of the extension by full id. Registration happens in
+ * extension.ts (so that commands exist before the core is loaded).
+ */
+export function createCommands(deps: CommandDeps): Map<string, CommandFn> {
   const { manager, logs } = deps;
-  const register = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`mcpApprovalHost.${id}`, fn);
-  return [
-    register('addServer', () => addServer()),
-    register('importServers', () => importServers()),
-    register('openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'mcpApprovalHost')),
-    register('showRequests', () => deps.revealRequests()),
-    register('refresh', () => deps.refreshTree()),
-    register('showHostLog', () => logs.host.show(true)),
-    register('startServer', async (arg) => {
-      const name = await resolveServer(manager, arg, 'Start which server?', (k) => k === 'stopped' || k === 'error');
-      if (name) await withErrors(logs, name, () => manager.start(name));
-    }),
-    register('stopServer', async (arg) => {
-      const name = await resolveServer(manager, arg, 'Stop which server?', (k) => k !== 'stopped');
-      if (name) await withErrors(logs, name, () => manager.stop(name));
-    }),
-    register('restartServer', async (arg) => {
-      const name = await resolveServer(manager, arg, 'Restart which server?');
-      if (name) await withErrors(logs, name, () => manager.restart(name));
-    }),
-    register('showServerLogs', async (arg) => {
-      const name = await resolveServer(manager, arg, 'Show the logs of which server?');
-      if (name) logs.forServer(name).show(true);
-    }),
-    register('callTool', (...args) => callToolCommand(deps, args)),
-  ];
+  const commands = new Map<string, CommandFn>();
+  const register = (id: string, fn: CommandFn) => commands.set(`mcpApprovalHost.${id}`, fn);
+  register('addServer', () => addServer());
+  register('importServers', () => importServers());
+  register('openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'mcpApprovalHost'));
+  register('showRequests', () => deps.revealRequests());
+  register('refresh', () => deps.refreshTree());
+  register('showHostLog', () => logs.host.show(true));
+  register('startServer', async (arg) => {
+    const name = await resolveServer(manager, arg, 'Start which server?', (k) => k === 'stopped' || k === 'error');
+    if (name) await withErrors(logs, name, () => manager.start(name));
+  });
+  register('stopServer', async (arg) => {
+    const name = await resolveServer(manager, arg, 'Stop which server?', (k) => k !== 'stopped');
+    if (name) await withErrors(logs, name, () => manager.stop(name));
+  });
+  register('restartServer', async (arg) => {
+    const name = await resolveServer(manager, arg, 'Restart which server?');
+    if (name) await withErrors(logs, name, () => manager.restart(name));
+  });
+  register('showServerLogs', async (arg) => {
+    const name = await resolveServer(manager, arg, 'Show the logs of which server?');
+    if (name) logs.forServer(name).show(true);
+  });
+  register('callTool', (...args) => callToolCommand(deps, args));
+  return commands;
 }
 
 /**

@@ -1,152 +1,64 @@
 import * as vscode from 'vscode';
-import type { ConfigIssue } from '../host/config';
-import { ServerManager } from '../host/serverManager';
-import { systemClock } from '../host/types';
-import { createElicitationHandler } from './elicitation';
-import type { FeatureDeps } from './features';
-import { createSamplingHandler } from './sampling';
-import { registerCommands } from './commands';
-import { LogChannels } from './logs';
-import { RequestBroker } from '../host/requests/broker';
-import { HostControls } from '../host/requests/controls';
-import { BrokerRequestsModel } from './requestsModel';
-import { RequestsViewProvider } from './requestsView';
-import { WorkspaceRoots } from './roots';
-import { ServersTreeProvider } from './serversTree';
-import { settings, Settings } from './settings';
-import { StatusBar } from './statusBar';
+import { hasAutoStartServer } from '../host/autoStart';
+import type { Core } from './core';
 
-let manager: ServerManager | undefined;
+/**
+ * The activation entry, kept tiny: it registers the contributed commands and
+ * the two views as thin proxies and loads the host core (dist/core.js, with the
+ * MCP SDK) only when something needs it — a view is shown, a command runs, or
+ * a configured server is set to start automatically.
+ */
+let core: Core | undefined;
+const treeChanged = new vscode.EventEmitter<unknown>();
 
-/** Activation: cheap and synchronous; servers start in the background. */
+function loadCore(context: vscode.ExtensionContext): Core {
+  if (!core) {
+    // A separate bundle, required on demand (see scripts/build.mjs).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('./core.js') as typeof import('./core');
+    core = mod.createCore(context);
+    const sub = core.treeProvider.onDidChangeTreeData?.((e) => treeChanged.fire(e));
+    if (sub) context.subscriptions.push(sub);
+  }
+  return core;
+}
+
 export function activate(context: vscode.ExtensionContext): void {
-  const logs = new LogChannels();
-  context.subscriptions.push(logs);
-  const roots = new WorkspaceRoots();
-  context.subscriptions.push(roots);
+  const load = () => loadCore(context);
+  const contributed = (context.extension.packageJSON?.contributes?.commands ?? []) as Array<{ command: string }>;
+  for (const { command } of contributed) {
+    context.subscriptions.push(vscode.commands.registerCommand(command, (...args: unknown[]) => load().executeCommand(command, args)));
+  }
 
-  const broker = new RequestBroker(systemClock);
-  const controls = new HostControls();
-  context.subscriptions.push(broker);
-
-  let requestsView: RequestsViewProvider | undefined;
-  const featureDeps: FeatureDeps = { context, broker, controls, manager: () => m, logs, revealRequests: async () => requestsView?.reveal() };
-  const samplingHandler = createSamplingHandler(featureDeps);
-  const elicitationHandler = createElicitationHandler(featureDeps);
-  context.subscriptions.push(samplingHandler, elicitationHandler);
-
-  const m = new ServerManager({
-    clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
-    clock: systemClock,
-    log: logs.host,
-    logFor: (name) => logs.sinkFor(name),
-    traceEnabled: (name) => logs.forServer(name).logLevel === vscode.LogLevel.Trace,
-    sampling: () => samplingHandler,
-    elicitation: () => elicitationHandler,
-    roots,
-    baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-    timeouts: () => settings.timeouts(),
-  });
-  manager = m;
-  context.subscriptions.push({ dispose: () => void m.shutdown() });
-
-  const tree = new ServersTreeProvider(m);
-  const treeView = vscode.window.createTreeView('mcpApprovalHost.servers', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(tree, treeView);
-
-  const statusBar = new StatusBar(m);
-  context.subscriptions.push(statusBar);
-
-  const requestsModel = new BrokerRequestsModel(broker, m, controls);
-  requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
-  context.subscriptions.push(requestsModel, requestsView, vscode.window.registerWebviewViewProvider(RequestsViewProvider.viewId, requestsView, { webviewOptions: { retainContextWhenHidden: false } }));
-
-  const brokerSubs = [
-    broker.onDidChange(() => statusBar.setPending(broker.openCount)),
-    broker.onDidAdd((entry) => {
-      if (requestsView.isVisible) return;
-      const what = entry.kind === 'sampling' ? 'wants a model completion' : 'asks for your input';
-      void vscode.window.showInformationMessage(`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
-        if (choice) void requestsView.reveal();
-      });
-    }),
-  ];
-  context.subscriptions.push({ dispose: () => brokerSubs.forEach((d) => d.dispose()) });
-
-  const notifyFailures = watchFailures(m, logs);
-  const managerSub = m.onDidChange(() => {
-    statusBar.update();
-    void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', m.list().length);
-  });
-  context.subscriptions.push({ dispose: () => managerSub.dispose() }, notifyFailures);
-
-  context.subscriptions.push(
-    ...registerCommands({ context, manager: m, logs, revealRequests: () => requestsView.reveal(), refreshTree: () => tree.refresh() }),
-  );
-
-  const issues = new IssueReporter(logs);
-  const apply = () => {
-    const parsed = settings.servers();
-    issues.report(parsed.issues);
-    m.applyConfig(parsed.servers, vscode.workspace.isTrusted);
+  // The tree's change events are forwarded from the core once it is loaded.
+  const tree: vscode.TreeDataProvider<unknown> = {
+    onDidChangeTreeData: treeChanged.event,
+    getChildren: (element) => load().treeProvider.getChildren(element),
+    getTreeItem: (element) => load().treeProvider.getTreeItem(element),
   };
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${Settings.section}.${Settings.servers}`)) apply();
-    }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => apply()),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => apply()),
+    treeChanged,
+    vscode.window.createTreeView('mcpApprovalHost.servers', { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.window.registerWebviewViewProvider(
+      'mcpApprovalHost.requests',
+      { resolveWebviewView: (view, ctx, token) => load().requestsView.resolveWebviewView(view, ctx, token) },
+      { webviewOptions: { retainContextWhenHidden: false } },
+    ),
   );
-  apply();
-  logs.host.info(`Activated; ${m.list().length} server(s) configured`);
+
+  const servers = vscode.workspace.getConfiguration('mcpApprovalHost').get<unknown>('servers');
+  if (hasAutoStartServer(servers)) load();
+  else void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', servers && typeof servers === 'object' ? Object.keys(servers).length : 0);
+  // Servers added later start once the setting changes.
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!core && e.affectsConfiguration('mcpApprovalHost.servers') && hasAutoStartServer(vscode.workspace.getConfiguration('mcpApprovalHost').get('servers'))) load();
+    }),
+  );
 }
 
 /** Stops every server and waits for their processes to exit. */
 export async function deactivate(): Promise<void> {
-  await manager?.shutdown();
-  manager = undefined;
-}
-
-/** Shows configuration problems once per distinct set, not as a storm. */
-class IssueReporter {
-  private lastKey = '';
-  constructor(private readonly logs: LogChannels) {}
-
-  report(issues: ConfigIssue[]): void {
-    const key = JSON.stringify(issues);
-    if (key === this.lastKey) return;
-    this.lastKey = key;
-    if (issues.length === 0) return;
-    for (const issue of issues) this.logs.host.warn(`Invalid server "${issue.server}": ${issue.field} ${issue.message}`);
-    const first = issues[0];
-    const text =
-      issues.length === 1
-        ? `MCP server "${first.server}" is not valid: ${first.field} ${first.message}. The other servers still run.`
-        : `${issues.length} MCP server entries are not valid (first: "${first.server}": ${first.field} ${first.message}). The other servers still run.`;
-    void vscode.window.showWarningMessage(text, 'Open Settings', 'Show Log').then((choice) => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('mcpApprovalHost.openSettings');
-      else if (choice === 'Show Log') this.logs.host.show(true);
-    });
-  }
-}
-
-/** Notifies once when a server gives up restarting, with its last stderr lines in the log. */
-function watchFailures(m: ServerManager, logs: LogChannels): vscode.Disposable {
-  const notified = new Set<string>();
-  const sub = m.onDidChange((name) => {
-    if (!name) return;
-    const server = m.get(name);
-    if (!server) return;
-    if (server.state.kind !== 'error' || server.state.retryInMs !== undefined) {
-      if (server.state.kind === 'running') notified.delete(name);
-      return;
-    }
-    if (notified.has(name)) return;
-    notified.add(name);
-    void vscode.window.showErrorMessage(`MCP server "${name}" stopped after repeated failures: ${server.state.message}`, 'Show Logs', 'Restart').then((choice) => {
-      if (choice === 'Show Logs') logs.forServer(name).show(true);
-      else if (choice === 'Restart') void vscode.commands.executeCommand('mcpApprovalHost.restartServer', name);
-    });
-  });
-  return { dispose: () => sub.dispose() };
+  await core?.shutdown();
+  core = undefined;
 }

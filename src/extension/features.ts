@@ -14,4 +14,10 @@ export interface FeatureDeps {
   logs: LogChannels;
   /** Reveals the Requests view. */
   revealRequests(): Promise<void>;
+  /**
+   * Adds a command contributed in package.json. Use this, not
+   * `vscode.commands.registerCommand`: extension.ts registers every
+   * contributed id up front and routes it here once the core is loaded.
+   */
+  registerCommand(id: string, fn: (...args: unknown[]) => unknown): void;
 }

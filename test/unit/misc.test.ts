@@ -91,3 +91,15 @@ describe('tool result view', () => {
     assert.equal(toToolResultView('s', 't', { content: [42, { type: 'weird' }] }, 0).blocks.every((b) => b.kind === 'note'), true);
   });
 });
+
+import { hasAutoStartServer } from '../../src/host/autoStart';
+
+describe('lazy activation', () => {
+  it('loads the core at start-up only for servers that start automatically', () => {
+    assert.equal(hasAutoStartServer(undefined), false);
+    assert.equal(hasAutoStartServer({}), false);
+    assert.equal(hasAutoStartServer({ a: { command: 'x', autoStart: false }, b: { command: 'y', disabled: true } }), false);
+    assert.equal(hasAutoStartServer({ a: { command: 'x' } }), true);
+    assert.equal(hasAutoStartServer(['x']), false);
+  });
+});

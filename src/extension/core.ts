@@ -1,0 +1,172 @@
+import * as vscode from 'vscode';
+import type { ConfigIssue } from '../host/config';
+import { ServerManager } from '../host/serverManager';
+import { systemClock } from '../host/types';
+import { createElicitationHandler } from './elicitation';
+import type { FeatureDeps } from './features';
+import { createSamplingHandler } from './sampling';
+import { createCommands, type CommandFn } from './commands';
+import { LogChannels } from './logs';
+import { RequestBroker } from '../host/requests/broker';
+import { HostControls } from '../host/requests/controls';
+import { BrokerRequestsModel } from './requestsModel';
+import { RequestsViewProvider } from './requestsView';
+import { WorkspaceRoots } from './roots';
+import { ServersTreeProvider } from './serversTree';
+import { settings, Settings } from './settings';
+import { StatusBar } from './statusBar';
+
+/** What the thin activation entry (extension.ts) drives once the core is loaded. */
+export interface Core {
+  /** Runs one of the extension's commands. */
+  executeCommand(id: string, args: unknown[]): Promise<unknown>;
+  treeProvider: vscode.TreeDataProvider<unknown>;
+  requestsView: vscode.WebviewViewProvider;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Creates the host: server manager, views' providers, commands, status bar.
+ * Loaded lazily by extension.ts (the first view, command, or auto-start
+ * server), so a window without MCP servers never pays for the MCP SDK.
+ */
+export function createCore(context: vscode.ExtensionContext): Core {
+  const logs = new LogChannels();
+  context.subscriptions.push(logs);
+  const roots = new WorkspaceRoots();
+  context.subscriptions.push(roots);
+
+  const broker = new RequestBroker(systemClock);
+  const controls = new HostControls();
+  context.subscriptions.push(broker);
+
+  const featureCommands = new Map<string, CommandFn>();
+  const featureDeps: FeatureDeps = {
+    context,
+    broker,
+    controls,
+    manager: () => m,
+    logs,
+    revealRequests: async () => void (await vscode.commands.executeCommand(`${RequestsViewProvider.viewId}.focus`)),
+    registerCommand: (id, fn) => featureCommands.set(id, fn),
+  };
+  const samplingHandler = createSamplingHandler(featureDeps);
+  const elicitationHandler = createElicitationHandler(featureDeps);
+  context.subscriptions.push(samplingHandler, elicitationHandler);
+
+  const m = new ServerManager({
+    clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
+    clock: systemClock,
+    log: logs.host,
+    logFor: (name) => logs.sinkFor(name),
+    traceEnabled: (name) => logs.forServer(name).logLevel === vscode.LogLevel.Trace,
+    sampling: () => samplingHandler,
+    elicitation: () => elicitationHandler,
+    roots,
+    baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    timeouts: () => settings.timeouts(),
+  });
+  context.subscriptions.push({ dispose: () => void m.shutdown() });
+
+  const tree = new ServersTreeProvider(m);
+  context.subscriptions.push(tree);
+
+  const statusBar = new StatusBar(m);
+  context.subscriptions.push(statusBar);
+
+  const requestsModel = new BrokerRequestsModel(broker, m, controls);
+  const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
+  context.subscriptions.push(requestsModel, requestsView);
+
+  const brokerSubs = [
+    broker.onDidChange(() => statusBar.setPending(broker.openCount)),
+    broker.onDidAdd((entry) => {
+      if (requestsView.isVisible) return;
+      const what = entry.kind === 'sampling' ? 'wants a model completion' : 'asks for your input';
+      void vscode.window.showInformationMessage(`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
+        if (choice) void requestsView.reveal();
+      });
+    }),
+  ];
+  context.subscriptions.push({ dispose: () => brokerSubs.forEach((d) => d.dispose()) });
+
+  const notifyFailures = watchFailures(m, logs);
+  const managerSub = m.onDidChange(() => {
+    statusBar.update();
+    void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', m.list().length);
+  });
+  context.subscriptions.push({ dispose: () => managerSub.dispose() }, notifyFailures);
+
+  const commands = createCommands({ context, manager: m, logs, revealRequests: () => requestsView.reveal(), refreshTree: () => tree.refresh() });
+  for (const [id, fn] of featureCommands) commands.set(id, fn);
+
+  const issues = new IssueReporter(logs);
+  const apply = () => {
+    const parsed = settings.servers();
+    issues.report(parsed.issues);
+    m.applyConfig(parsed.servers, vscode.workspace.isTrusted);
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.servers}`)) apply();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => apply()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => apply()),
+  );
+  apply();
+  logs.host.info(`Host started; ${m.list().length} server(s) configured`);
+  return {
+    executeCommand: async (id, args) => {
+      const command = commands.get(id);
+      if (!command) throw new Error(`Unknown command ${id}`);
+      return command(...args);
+    },
+    treeProvider: tree as vscode.TreeDataProvider<unknown>,
+    requestsView,
+    shutdown: () => m.shutdown(),
+  };
+}
+
+/** Shows configuration problems once per distinct set, not as a storm. */
+class IssueReporter {
+  private lastKey = '';
+  constructor(private readonly logs: LogChannels) {}
+
+  report(issues: ConfigIssue[]): void {
+    const key = JSON.stringify(issues);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    if (issues.length === 0) return;
+    for (const issue of issues) this.logs.host.warn(`Invalid server "${issue.server}": ${issue.field} ${issue.message}`);
+    const first = issues[0];
+    const text =
+      issues.length === 1
+        ? `MCP server "${first.server}" is not valid: ${first.field} ${first.message}. The other servers still run.`
+        : `${issues.length} MCP server entries are not valid (first: "${first.server}": ${first.field} ${first.message}). The other servers still run.`;
+    void vscode.window.showWarningMessage(text, 'Open Settings', 'Show Log').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('mcpApprovalHost.openSettings');
+      else if (choice === 'Show Log') this.logs.host.show(true);
+    });
+  }
+}
+
+/** Notifies once when a server gives up restarting, with its last stderr lines in the log. */
+function watchFailures(m: ServerManager, logs: LogChannels): vscode.Disposable {
+  const notified = new Set<string>();
+  const sub = m.onDidChange((name) => {
+    if (!name) return;
+    const server = m.get(name);
+    if (!server) return;
+    if (server.state.kind !== 'error' || server.state.retryInMs !== undefined) {
+      if (server.state.kind === 'running') notified.delete(name);
+      return;
+    }
+    if (notified.has(name)) return;
+    notified.add(name);
+    void vscode.window.showErrorMessage(`MCP server "${name}" stopped after repeated failures: ${server.state.message}`, 'Show Logs', 'Restart').then((choice) => {
+      if (choice === 'Show Logs') logs.forServer(name).show(true);
+      else if (choice === 'Restart') void vscode.commands.executeCommand('mcpApprovalHost.restartServer', name);
+    });
+  });
+  return { dispose: () => sub.dispose() };
+}

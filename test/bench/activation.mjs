@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Benchmark: what activation costs. Loads the production bundle (dist/extension.js)
+// in fresh Node processes with a stub `vscode` module and prints the time to require
+// it and to run activate() with no servers configured, median of N runs, plus sizes.
+//   node test/bench/activation.mjs [runs]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const runs = Number(process.argv[2] ?? 15);
+if (!existsSync(join(REPO, 'dist', 'extension.js')) || process.env.BENCH_BUILD !== '0') {
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), '--production'], { cwd: REPO, stdio: 'inherit' });
+}
+
+// A child process: a Proxy stands in for every vscode API the extension touches.
+const child = `
+const Module = require('module');
+const { performance } = require('perf_hooks');
+const deep = () => new Proxy(function () {}, handler);
+const store = new WeakMap();
+const props = (t) => store.get(t) || (store.set(t, new Map()), store.get(t));
+const handler = {
+  get: (t, p) => (p === 'then' ? undefined : props(t).has(p) ? props(t).get(p) : (props(t).set(p, deep()), props(t).get(p))),
+  set: (t, p, v) => (props(t).set(p, v), true),
+  apply: () => deep(),
+  construct: () => deep(),
+};
+// A plain object (esbuild's ESM interop copies own properties) whose members are deep stubs.
+const vscode = {};
+for (const k of ['window', 'workspace', 'commands', 'env', 'lm', 'languages', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ViewColumn', 'ProgressLocation', 'ConfigurationTarget', 'InputBoxValidationSeverity', 'LanguageModelChatMessage', 'LanguageModelTextPart', 'LanguageModelToolCallPart', 'LanguageModelToolResultPart', 'LanguageModelDataPart', 'LanguageModelError', 'LanguageModelChatToolMode', 'LanguageModelChatMessageRole', 'CancellationTokenSource', 'MarkdownString']) vscode[k] = deep();
+vscode.workspace = deep();
+vscode.workspace.getConfiguration = () => ({ get: (_k, d) => d, inspect: () => ({}) });
+vscode.workspace.workspaceFolders = undefined;
+vscode.workspace.isTrusted = true;
+vscode.LogLevel = { Trace: 1 };
+const load = Module._load;
+Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+const t0 = performance.now();
+const ext = require(${JSON.stringify(join(REPO, 'dist', 'extension.js'))});
+const t1 = performance.now();
+const ctx = { subscriptions: [], extensionUri: vscode.Uri.file('/x'), extension: { packageJSON: { version: '0' } }, globalStorageUri: vscode.Uri.file('/tmp/x') };
+ext.activate(ctx);
+const t2 = performance.now();
+process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1 }));
+process.exit(0);
+`;
+
+const samples = [];
+for (let i = 0; i < runs; i++) {
+  const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr.split('\n').filter((l) => /Error|at /.test(l)).slice(0, 8).join('\n'));
+  samples.push(JSON.parse(r.stdout));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (f) => (statSync(join(REPO, f)).size / 1024).toFixed(1);
+console.log(`activation benchmark (${runs} fresh processes, node ${process.version})`);
+console.log(`  require dist/extension.js   median ${median(samples.map((s) => s.require)).toFixed(1)} ms`);
+console.log(`  activate() with no servers  median ${median(samples.map((s) => s.activate)).toFixed(1)} ms`);
+console.log(`  bundle sizes: extension.js ${kb('dist/extension.js')} KB, webview.js ${kb('dist/webview.js')} KB`);
+if (existsSync(join(REPO, 'dist', 'mcp-approval-host.vsix'))) console.log(`  VSIX: ${kb('dist/mcp-approval-host.vsix')} KB`);
