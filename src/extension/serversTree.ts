@@ -65,7 +65,9 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         return groupItem(this.manager.get(node.server), node.group);
       case 'tool': {
         const item = new vscode.TreeItem(plain(node.tool.name), vscode.TreeItemCollapsibleState.None);
-        item.description = plain(node.tool.title ?? node.tool.annotations?.title ?? '', 60);
+        const title = node.tool.title ?? node.tool.annotations?.title ?? '';
+        // A title that only repeats the name adds nothing; show the description instead.
+        item.description = plain(title && title.toLowerCase() !== node.tool.name.toLowerCase() ? title : node.tool.description ?? '', 80);
         item.tooltip = plain(node.tool.description ?? node.tool.name, 1000);
         item.iconPath = new vscode.ThemeIcon('tools');
         item.contextValue = 'tool';

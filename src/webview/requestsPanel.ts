@@ -1,6 +1,6 @@
 import type { HistoryEntry, RequestCard, RequestsViewState } from '../shared/protocol';
 import type { CardView } from './cardView';
-import { h, icon, render } from './dom';
+import { h, icon, iconButton, render } from './dom';
 import { createElicitationCard } from './elicitationCard';
 import { createSamplingCard } from './samplingCard';
 import { post } from './vscodeApi';
@@ -83,7 +83,7 @@ function emptyState(state: RequestsViewState): HTMLElement {
 }
 
 function button(label: string, command: 'addServer' | 'importServers', codicon: string, secondary = false): HTMLElement {
-  const b = h('vscode-button', { appearance: secondary ? 'secondary' : 'primary' }, icon(codicon), ` ${label}`);
+  const b = iconButton(label, codicon, secondary ? 'secondary' : 'primary');
   b.addEventListener('click', () => post({ type: 'command', command }));
   return b;
 }
@@ -93,7 +93,7 @@ function renderHistory(el: HTMLElement, history: HistoryEntry[]): void {
     el.replaceChildren();
     return;
   }
-  const log = h('vscode-button', { appearance: 'secondary' }, icon('output'), ' Open Audit Log');
+  const log = iconButton('Open Audit Log', 'output');
   log.addEventListener('click', () => post({ type: 'command', command: 'openAuditLog' }));
   render(
     el,

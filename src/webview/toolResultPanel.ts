@@ -1,10 +1,10 @@
 import type { ResultBlock, ToolResultView } from '../shared/toolResult';
-import { h, icon, render } from './dom';
+import { h, icon, iconButton, render } from './dom';
 import { post } from './vscodeApi';
 
 /** Renders a tool result: text as text, images and audio from data URLs only. */
 export function renderToolResult(root: HTMLElement, view: ToolResultView): void {
-  const jsonButton = h('vscode-button', { appearance: 'secondary' }, icon('json'), ' Open as JSON');
+  const jsonButton = iconButton('Open as JSON', 'json');
   jsonButton.addEventListener('click', () => post({ type: 'command', command: 'openResultJson' }));
   render(
     root,
