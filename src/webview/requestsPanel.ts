@@ -51,9 +51,8 @@ function reconcileCards(container: HTMLElement, state: RequestsViewState): void 
     }
   }
   const empty = container.querySelector(':scope > .empty');
-  if (state.requests.length === 0 && !empty) container.append(emptyState(state));
+  if (state.requests.length === 0 && !empty) container.append(emptyState());
   else if (state.requests.length > 0 && empty) empty.remove();
-  else if (empty) empty.replaceWith(emptyState(state));
 }
 
 function renderStatus(el: HTMLElement, state: RequestsViewState): void {
@@ -61,31 +60,20 @@ function renderStatus(el: HTMLElement, state: RequestsViewState): void {
   pause.addEventListener('click', () => post({ type: 'setSamplingPaused', paused: !state.samplingPaused }));
   render(
     el,
-    h('span', { class: 'muted' }, `${state.runningCount}/${state.serverCount} servers running`),
+    h('span', { class: 'muted' }, state.serverCount === 0 ? 'No servers configured' : `${state.runningCount}/${state.serverCount} servers running`),
     state.samplingPaused ? h('span', { class: 'paused', role: 'status' }, icon('debug-pause'), ' Sampling paused: every request is rejected') : undefined,
     pause,
   );
 }
 
-function emptyState(state: RequestsViewState): HTMLElement {
-  const status = state.serverCount === 0 ? 'No MCP servers are configured.' : undefined;
-  const actions =
-    state.serverCount === 0 ? h('div', { class: 'actions' }, button('Add Server…', 'addServer', 'add'), button('Import Servers…', 'importServers', 'cloud-download', true)) : undefined;
+function emptyState(): HTMLElement {
   return h(
     'div',
     { class: 'empty', 'aria-live': 'polite' },
     icon('inbox'),
     h('h2', {}, 'Nothing to review'),
     h('p', {}, 'When an MCP server asks for a model completion (sampling) or for your input (elicitation), the request appears here for you to review before anything is sent.'),
-    status ? h('p', { class: 'muted' }, status) : undefined,
-    actions,
   );
-}
-
-function button(label: string, command: 'addServer' | 'importServers', codicon: string, secondary = false): HTMLElement {
-  const b = iconButton(label, codicon, secondary ? 'secondary' : 'primary');
-  b.addEventListener('click', () => post({ type: 'command', command }));
-  return b;
 }
 
 function renderHistory(el: HTMLElement, history: HistoryEntry[]): void {

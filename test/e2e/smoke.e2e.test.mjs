@@ -210,17 +210,20 @@ describe('MCP Approval Host with no servers configured (light theme)', { timeout
     await vs?.stop();
   });
 
-  step('the Requests view offers Add Server… and Import Servers…', async () => {
+  step('the Servers view welcome offers Add Server… and Import Servers…; the Requests view says none are configured', async () => {
     const frame = await vs.webviewFrame('Requests');
-    await waitFor(async () => (await frame.locator('body').innerText()).includes('No MCP servers are configured'), 15000, { message: 'empty-config state' });
-    assert.equal(await frame.getByRole('button', { name: /Add Server/ }).count(), 1);
-    assert.equal(await frame.getByRole('button', { name: /Import Servers/ }).count(), 1);
+    await waitFor(async () => (await frame.locator('body').innerText()).includes('No servers configured'), 15000, { message: 'empty-config state' });
+    // The actions live in one place only: the Servers view's welcome content.
+    assert.equal(await frame.getByRole('button', { name: /Add Server/ }).count(), 0);
+    const welcome = vs.page.locator('.welcome-view-content');
+    await waitFor(async () => (await welcome.getByRole('button', { name: 'Add Server…' }).count()) === 1, 15000, { message: 'welcome view buttons' });
+    assert.equal(await welcome.getByRole('button', { name: 'Import Servers…' }).count(), 1);
     assert.deepEqual(await vs.readServersTree(), []);
     await vs.screenshot('requests-empty-light');
   });
 
-  step('Add Server… from the Requests view adds a stdio server that then runs', async () => {
-    await vs.clickInWebview('button', /Add Server/);
+  step('Add Server… from the Servers view adds a stdio server that then runs', async () => {
+    await vs.page.locator('.welcome-view-content').getByRole('button', { name: 'Add Server…' }).click();
     await vs.pickQuickItem('Command (stdio)', { exact: false, filter: false });
     await vs.submitQuickInput(`node ${FIXTURES}/v1-stdio-server.mjs`, { title: 'Command to run' });
     await vs.submitQuickInput('added', { title: 'Server name' });
