@@ -79,6 +79,7 @@ export function createCommands(deps: CommandDeps): Map<string, CommandFn> {
     if (name) logs.forServer(name).show(true);
   });
   register('callTool', (...args) => callToolCommand(deps, args));
+  register('openResource', (arg) => openResource(deps, arg));
   return commands;
 }
 
@@ -125,4 +126,21 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
   });
   if (result) showToolResult(deps.context.extensionUri, picked.server, picked.tool.name, result, Date.now() - started);
   return result;
+}
+
+/** Reads a resource from the tree and shows its contents in the result viewer. */
+async function openResource(deps: CommandDeps, arg: unknown): Promise<void> {
+  const node = arg as TreeNode | undefined;
+  if (!node || node.kind !== 'resource') return;
+  const connection = deps.manager.get(node.server)?.connection;
+  if (!connection) {
+    void vscode.window.showErrorMessage(`Server "${node.server}" is not running.`);
+    return;
+  }
+  const started = Date.now();
+  await withErrors(deps.logs, node.server, async () => {
+    const result = await connection.readResource(node.resource.uri);
+    const contents = Array.isArray(result.contents) ? result.contents : [];
+    showToolResult(deps.context.extensionUri, node.server, node.resource.name, { content: contents.map((resource) => ({ type: 'resource', resource })) }, Date.now() - started);
+  });
 }

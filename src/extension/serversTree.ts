@@ -88,6 +88,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         item.tooltip = plain(node.resource.description ?? node.resource.uri, 1000);
         item.iconPath = new vscode.ThemeIcon('file');
         item.contextValue = 'resource';
+        item.command = { command: 'mcpApprovalHost.openResource', title: 'Open Resource', arguments: [node] };
         return item;
       }
       case 'message': {

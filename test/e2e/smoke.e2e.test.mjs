@@ -90,6 +90,18 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
     await vs.screenshot('smoke-servers-tools');
   });
 
+  step('clicking a resource in the tree shows its contents', async () => {
+    await vs.expandTreeItem('Resources');
+    const pane = await vs.expandView('Servers');
+    const item = await waitFor(async () => {
+      const rows = pane.locator('.monaco-list-row', { hasText: 'readme' });
+      return (await rows.count()) > 0 ? rows.first() : null;
+    }, 15000, { message: 'resource readme listed' });
+    await item.click();
+    assert.ok(await vs.findInWebviews('Tools: echo, add, fail', 20000));
+    await vs.screenshot('smoke-resource');
+  });
+
   step('mcpApprovalHost.callTool(server, tool, args) returns the CallToolResult without prompts', async () => {
     const result = await vs.invoke('mcpApprovalHost.callTool', 'v1', 'echo', { text: 'hello from e2e' });
     assert.deepEqual(result.content, [{ type: 'text', text: 'echo: hello from e2e' }]);
