@@ -6,6 +6,8 @@ import { askArguments, checkArguments, pickTool, type CallToolTarget } from './c
 import { addServer, importServers } from './importServers';
 import type { LogChannels } from './logs';
 import type { TreeNode } from './serversTree';
+import { handleUrlElicitationRequired, isUrlElicitationRequired } from './elicitation';
+import { askToolArguments } from './toolArgsForm';
 import { showToolResult } from './toolResultPanel';
 
 /** What the commands need. */
@@ -102,7 +104,7 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
   else if (node && typeof (node as { server?: unknown }).server === 'string' && typeof (node as { tool?: unknown }).tool === 'string') target = node as { server: string; tool: string };
   const picked = await pickTool(manager, target);
   if (!picked) return undefined;
-  const toolArgs = await askArguments(picked.tool);
+  const toolArgs = await askToolArguments(deps.context.extensionUri, picked.server, picked.tool, () => askArguments(picked.tool));
   if (toolArgs === undefined) return undefined;
   const problem = checkArguments(picked.tool, toolArgs);
   if (problem) {
@@ -111,8 +113,8 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
   }
   const started = Date.now();
   let result: CallToolResult | undefined;
-  await withErrors(deps.logs, picked.server, async () => {
-    result = await vscode.window.withProgress(
+  const run = () =>
+    vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Calling ${picked.tool.name} on ${picked.server}…`, cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
@@ -123,6 +125,13 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
         });
       },
     );
+  await withErrors(deps.logs, picked.server, async () => {
+    try {
+      result = await run();
+    } catch (err) {
+      if (!isUrlElicitationRequired(err)) throw err;
+      result = await handleUrlElicitationRequired(err, { server: picked.server, tool: picked.tool.name, arguments: toolArgs, retry: run });
+    }
   });
   if (result) showToolResult(deps.context.extensionUri, picked.server, picked.tool.name, result, Date.now() - started);
   return result;

@@ -14,7 +14,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  * the extension only, images and audio only as data: URLs), our CSS and the
  * codicon font, and an empty #root the bundle renders into.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'requests' | 'toolResult', title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'requests' | 'toolResult' | 'toolArgs', title: string): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [

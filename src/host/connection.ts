@@ -1,13 +1,14 @@
-import { Client, SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type Tool, type Transport } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
 import { ConnectionGoneError, describeError, toProtocolError } from './errors';
 import { Emitter } from './events';
+import { HostClient } from './elicitation/hostClient';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
 import { createRemoteTransport, createStdioTransport, shouldFallBackToSse } from './transports';
-import type { ElicitationHandler, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo } from './types';
+import type { ElicitationHandler, ElicitationParams, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo } from './types';
 
 /** What a connection needs from its surroundings. */
 export interface ConnectionDeps {
@@ -69,7 +70,7 @@ export class McpConnection extends Disposable {
 
   private constructor(
     readonly config: ServerConfig,
-    private readonly client: Client,
+    private readonly client: HostClient,
     private readonly transport: Transport,
     readonly transportKind: 'stdio' | 'streamable-http' | 'sse',
     private readonly deps: ConnectionDeps,
@@ -101,7 +102,7 @@ export class McpConnection extends Disposable {
 
   private static async connectWith(config: ServerConfig, transport: Transport, kind: McpConnection['transportKind'], deps: ConnectionDeps): Promise<McpConnection> {
     // The list_changed callbacks run only after connect(), when `connection` exists.
-    const client = new Client(deps.clientInfo, {
+    const client = new HostClient(deps.clientInfo, {
       capabilities: {
         sampling: { tools: {} },
         elicitation: { form: {}, url: {} },
@@ -171,6 +172,8 @@ export class McpConnection extends Disposable {
     this.client.setRequestHandler('elicitation/create', (request, ctx) =>
       this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation().elicit(request.params, c)),
     );
+    // Out-of-spec requests reach the handler too, so the person sees what was refused.
+    this.client.onRefusedElicitation = (params, ctx) => this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation().elicit(params as ElicitationParams, c));
     this.client.setRequestHandler('roots/list', () => ({ roots: this.deps.roots.roots() }));
     this.client.setNotificationHandler('notifications/elicitation/complete', (notification) => {
       this.deps.elicitation().complete?.(this.config.name, notification.params.elicitationId);

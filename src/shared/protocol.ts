@@ -10,6 +10,7 @@
 import { parseElicitationAction, type ElicitationAction, type ElicitationCard } from './elicitationProtocol';
 import { parseSamplingAction, type SamplingAction, type SamplingCard } from './samplingProtocol';
 import type { ToolResultView } from './toolResult';
+import type { ExtensionToToolArgs, ToolArgsToExtension } from './toolArgsProtocol';
 
 /** A server, as the Requests view names it. */
 export interface ServerLabel {
@@ -68,7 +69,8 @@ export interface RequestsViewState {
 /** Messages from the extension to a webview. */
 export type ExtensionToWebview =
   | { type: 'requestsState'; state: RequestsViewState }
-  | { type: 'toolResult'; view: ToolResultView };
+  | { type: 'toolResult'; view: ToolResultView }
+  | ExtensionToToolArgs;
 
 /** Commands a webview may ask the extension to run (a fixed list, never a free string). */
 export type WebviewCommand = 'addServer' | 'importServers' | 'openSettings' | 'showHostLog' | 'openResultJson' | 'openAuditLog';
@@ -80,7 +82,8 @@ export type WebviewToExtension =
   | { type: 'samplingAction'; id: string; action: SamplingAction }
   | { type: 'elicitationAction'; id: string; action: ElicitationAction }
   | { type: 'dismiss'; id: string }
-  | { type: 'setSamplingPaused'; paused: boolean };
+  | { type: 'setSamplingPaused'; paused: boolean }
+  | ToolArgsToExtension;
 
 const COMMANDS: readonly WebviewCommand[] = ['addServer', 'importServers', 'openSettings', 'showHostLog', 'openResultJson', 'openAuditLog'];
 

@@ -1,5 +1,6 @@
 import type { ExtensionToWebview } from '../shared/protocol';
 import { renderRequests } from './requestsPanel';
+import { renderToolArgsForm } from './toolArgsForm';
 import { renderToolResult } from './toolResultPanel';
 import { registerComponents } from './toolkit';
 import { post } from './vscodeApi';
@@ -18,6 +19,9 @@ window.addEventListener('message', (event: MessageEvent<ExtensionToWebview>) => 
       break;
     case 'toolResult':
       renderToolResult(root, msg.view);
+      break;
+    case 'toolArgsForm':
+      renderToolArgsForm(root, msg.view, post);
       break;
   }
 });

@@ -1,0 +1,230 @@
+/**
+ * Answers `elicitation/create` (both eras: the SDK routes input_required
+ * rounds to the same handler) by showing a card in the Requests view and
+ * waiting for the person. No `vscode` here: the URL opener is injected.
+ */
+import type { ElicitResult } from '@modelcontextprotocol/client';
+import { validateForm, type AcceptedUrl } from '../../shared/elicitation';
+import { parseElicitationAction, type ElicitationAction, type ElicitationCard, type FormElicitationCard, type RefusedElicitationCard, type UrlElicitationCard } from '../../shared/elicitationProtocol';
+import { Disposable } from '../disposable';
+import { HostError } from '../errors';
+import { ReviewAbortedError, type RequestBroker, type RequestOrigin, type ReviewHandle } from '../requests/broker';
+import { originOf } from '../requests/origin';
+import type { ElicitationHandler, ElicitationParams, LogSink, ServerRequestContext } from '../types';
+import { CompletionTracker } from './completions';
+import { checkElicitationParams, type CheckedElicitation } from './params';
+
+/** Opens links for URL-mode elicitation, after the person agreed. */
+export interface UrlOpener {
+  /**
+   * Asks for consent showing the full URL (e.g. a modal dialog) and, if given,
+   * opens `url.url` in the system browser. Must open nothing once `signal` is
+   * aborted. Resolves `opened` or `dismissed`; throws if opening failed.
+   */
+  confirmAndOpen(request: { server: string; url: AcceptedUrl; signal: AbortSignal }): Promise<'opened' | 'dismissed'>;
+}
+
+/** What the coordinator needs from its surroundings. */
+export interface ElicitationCoordinatorDeps {
+  broker: RequestBroker;
+  urlOpener: UrlOpener;
+  /** The review timeout, read per request (0 = none). On timeout the answer is `cancel`. */
+  timeoutMs(): number;
+  log?: LogSink;
+}
+
+type Handle = ReviewHandle<ElicitationCard, unknown>;
+type Answer = (result: ElicitResult, outcome: string, summary: string) => void;
+type Checked<K extends CheckedElicitation['kind']> = Extract<CheckedElicitation, { kind: K }>;
+
+/** At most this many refused-request info cards stay on screen; further refusals go to History only. */
+const MAX_REFUSED_CARDS = 5;
+const SUMMARY_CHARS = 80;
+
+/**
+ * The elicitation handler: validates the request, opens a card, waits for the
+ * person's answer, re-validates it, and returns the `ElicitResult`. Timeouts
+ * answer `cancel`; nothing is ever accepted on the person's behalf.
+ */
+export class ElicitationCoordinator extends Disposable implements ElicitationHandler {
+  private readonly openUrls = new Map<string, Answer>();
+  private readonly completions = new CompletionTracker();
+  private refusedCards = 0;
+
+  constructor(private readonly deps: ElicitationCoordinatorDeps) {
+    super();
+  }
+
+  /** Handles one `elicitation/create`; throws `HostError.invalidParams` for out-of-spec requests. */
+  async elicit(params: ElicitationParams, ctx: ServerRequestContext): Promise<ElicitResult> {
+    const checked = checkElicitationParams(params, ctx.era);
+    const origin = originOf(ctx);
+    switch (checked.kind) {
+      case 'refused':
+        this.showRefused(ctx.server, origin, checked);
+        this.deps.log?.warn(`Refused an elicitation from "${ctx.server}": ${checked.reason}`);
+        throw HostError.invalidParams(`Elicitation refused: ${checked.reason}`);
+      case 'form':
+        return this.runForm(ctx.server, origin, checked, ctx.signal);
+      case 'url':
+        return this.runUrl(ctx.server, origin, checked, ctx.signal);
+    }
+  }
+
+  /** `notifications/elicitation/complete`: closes the matching open card and wakes waiters. */
+  complete(server: string, elicitationId: string): void {
+    this.openUrls.get(keyOf(server, elicitationId))?.({ action: 'cancel' }, 'completed', 'The server reported the interaction complete before you answered');
+    this.completions.markDone(server, elicitationId);
+  }
+
+  /** Resolves when the server has reported every id complete; rejects when `signal` aborts. */
+  waitForCompletion(server: string, elicitationIds: readonly string[], signal: AbortSignal): Promise<void> {
+    return this.completions.waitForAll(server, elicitationIds, signal);
+  }
+
+  /**
+   * Shows the links of a -32042 error (URL elicitation required) as URL cards
+   * and resolves with each answer, in order. Entries that are not valid URL
+   * elicitations get refused-request cards and the answer `undefined`.
+   */
+  async presentRequiredUrls(server: string, elicitations: readonly unknown[], origin: RequestOrigin, signal: AbortSignal): Promise<Array<{ elicitationId: string; result: ElicitResult } | undefined>> {
+    const requiredBy = origin.toolCall?.name;
+    return Promise.all(
+      elicitations.map(async (raw) => {
+        // -32042 is a 2025-era error: its entries carry ids.
+        const checked = checkElicitationParams(raw, 'legacy');
+        if (checked.kind !== 'url' || checked.elicitationId === undefined) {
+          const reason = checked.kind === 'refused' ? checked.reason : 'The error listed a form request; only links can be required this way';
+          this.showRefused(server, origin, { kind: 'refused', requestedMode: checked.kind === 'refused' ? checked.requestedMode : 'form', message: checked.message, reason });
+          return undefined;
+        }
+        const result = await this.runUrl(server, origin, checked, signal, requiredBy);
+        return { elicitationId: checked.elicitationId, result };
+      }),
+    );
+  }
+
+  private runForm(server: string, origin: RequestOrigin, checked: Checked<'form'>, signal: AbortSignal): Promise<ElicitResult> {
+    let card: FormElicitationCard = { mode: 'form', message: checked.message, form: checked.form, sensitive: checked.sensitive };
+    const handle = this.open(server, card, origin, signal);
+    return this.waitForAnswer(handle, checked.message, (action, answer) => {
+      if (action.type !== 'accept') return this.answerPlain(action, answer, checked.message);
+      // The webview validated already; this is the check that counts.
+      const result = validateForm(checked.form, action.values);
+      if (result.ok) {
+        const n = Object.keys(result.content).length;
+        answer({ action: 'accept', content: result.content }, 'accepted', `${summarize(checked.message)} (${n} field${n === 1 ? '' : 's'} sent)`);
+        return;
+      }
+      card = { ...card, hostErrors: result.errors };
+      handle.update(card);
+    }).done;
+  }
+
+  private runUrl(server: string, origin: RequestOrigin, checked: Checked<'url'>, signal: AbortSignal, requiredBy?: string): Promise<ElicitResult> {
+    const base: UrlElicitationCard = { mode: 'url', message: checked.message, url: checked.url, ...(checked.elicitationId !== undefined && { elicitationId: checked.elicitationId }), ...(requiredBy !== undefined && { requiredBy }) };
+    const handle = this.open(server, base, origin, signal);
+    const key = checked.elicitationId === undefined ? undefined : keyOf(server, checked.elicitationId);
+    let confirming = false;
+    const { done, answer: answerFromOutside } = this.waitForAnswer(handle, checked.message, (action, answer) => {
+      if (action.type !== 'openUrl') return this.answerPlain(action, answer, checked.message);
+      if (confirming) return;
+      confirming = true;
+      handle.update({ ...base, status: { kind: 'confirming' } });
+      this.deps.urlOpener.confirmAndOpen({ server, url: checked.url, signal: handle.signal }).then(
+        (outcome) => {
+          confirming = false;
+          if (handle.signal.aborted) return;
+          if (outcome === 'opened') answer({ action: 'accept' }, 'accepted', `Opened ${checked.url.host} in the browser`);
+          else handle.update(base);
+        },
+        (err: unknown) => {
+          confirming = false;
+          handle.update({ ...base, status: { kind: 'failed', message: `The link could not be opened: ${err instanceof Error ? err.message : String(err)}` } });
+        },
+      );
+    });
+    // The first card for an id wins; a duplicate id is still answerable on its own card.
+    const owned = key !== undefined && !this.openUrls.has(key) ? key : undefined;
+    if (owned !== undefined) this.openUrls.set(owned, answerFromOutside);
+    return done.finally(() => {
+      if (owned !== undefined) this.openUrls.delete(owned);
+    });
+  }
+
+  private answerPlain(action: ElicitationAction, answer: Answer, message: string): void {
+    if (action.type === 'decline') answer({ action: 'decline' }, 'declined', summarize(message));
+    else if (action.type === 'cancel' || action.type === 'dismiss') answer({ action: 'cancel' }, 'cancelled', summarize(message));
+  }
+
+  private open(server: string, card: ElicitationCard, origin: RequestOrigin, signal: AbortSignal): Handle {
+    return this.deps.broker.open<ElicitationCard, unknown>('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs() });
+  }
+
+  /**
+   * Routes the person's (validated) actions to `decide` until it answers.
+   * A timeout answers `cancel`; a server cancellation or disconnect rejects
+   * with the abort reason (nothing can be delivered then anyway). `answer` is
+   * also returned so others (the complete notification) can close the card.
+   */
+  private waitForAnswer(handle: Handle, message: string, decide: (action: ElicitationAction, answer: Answer) => void): { done: Promise<ElicitResult>; answer: Answer } {
+    let settle: { resolve(result: ElicitResult): void; reject(err: unknown): void } | undefined;
+    const done = new Promise<ElicitResult>((resolve, reject) => (settle = { resolve, reject }));
+    let settled = false;
+    const server = handle.entry.server;
+    const cleanup = () => {
+      settled = true;
+      sub.dispose();
+      handle.signal.removeEventListener('abort', onAbort);
+    };
+    const answer: Answer = (result, outcome, summary) => {
+      if (settled) return;
+      cleanup();
+      handle.finish(outcome, summary);
+      this.deps.log?.info(`Elicitation ${handle.id} from "${server}": ${outcome}`);
+      settle?.resolve(result);
+    };
+    const onAbort = () => {
+      if (settled) return;
+      cleanup();
+      const reason: unknown = handle.signal.reason;
+      if (reason instanceof ReviewAbortedError && reason.kind === 'timeout') {
+        this.deps.log?.info(`Elicitation ${handle.id} from "${server}" timed out; answered cancel (${summarize(message)})`);
+        settle?.resolve({ action: 'cancel' });
+      } else settle?.reject(reason);
+    };
+    const sub = handle.onAction((raw) => {
+      const action = parseElicitationAction(raw);
+      if (action && !settled) decide(action, answer);
+    });
+    if (handle.signal.aborted) onAbort();
+    else handle.signal.addEventListener('abort', onAbort, { once: true });
+    return { done, answer };
+  }
+
+  /** An info card for a refused request; the server has its -32602 already, the card stays until dismissed. */
+  private showRefused(server: string, origin: RequestOrigin, checked: Checked<'refused'>): void {
+    const card: RefusedElicitationCard = { mode: 'refused', requestedMode: checked.requestedMode, reason: checked.reason, ...(checked.message !== undefined && { message: checked.message }) };
+    // Not tied to the request's signal: the request is answered at once, the card is for the person.
+    const handle = this.deps.broker.open<ElicitationCard, unknown>('elicitation', server, card, { origin, signal: new AbortController().signal, timeoutMs: 0 });
+    if (this.refusedCards >= MAX_REFUSED_CARDS) {
+      handle.finish('refused', checked.reason);
+      return;
+    }
+    this.refusedCards++;
+    const sub = handle.onAction(() => {
+      sub.dispose();
+      this.refusedCards--;
+      handle.finish('refused', checked.reason);
+    });
+  }
+}
+
+function keyOf(server: string, elicitationId: string): string {
+  return `${server}\u0000${elicitationId}`;
+}
+
+function summarize(message: string): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length <= SUMMARY_CHARS ? line : `${line.slice(0, SUMMARY_CHARS)}…`;
+}
