@@ -112,27 +112,19 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
     assert.equal(await vs.page.locator('.quick-input-widget').isVisible(), false, 'no prompt was shown');
   });
 
-  step('"Call Tool…" from the palette: pick server and tool, enter arguments, see the result', async () => {
+  step('"Call Tool…" from the palette: pick server and tool, fill in the arguments form, see the result', async () => {
     await vs.runCommand(`${P}Call Tool…`);
-    // Answer whatever the command asks, in order: server → v1, tool → echo, arguments → JSON.
-    const args = JSON.stringify({ text: 'from the palette' });
-    let answered = 0;
-    await waitFor(async () => {
-      const quick = vs.page.locator('.quick-input-widget');
-      if (!(await quick.isVisible())) return answered > 0;
-      const items = (await vs.quickPickItems()).filter((i) => i.label);
-      const visibleRows = await quick.locator('.quick-input-list .monaco-list-row').filter({ visible: true }).count();
-      if (visibleRows > 0 && items.length > 0) {
-        const pick = items.find((i) => i.label === 'v1') || items.find((i) => i.label === 'echo') || items.find((i) => /\becho\b/.test(i.label));
-        if (!pick) return false;
-        await (await vs.quickPickRow(pick.label)).click();
-      } else {
-        await vs.submitQuickInput(args);
+    await vs.pickQuickItem('v1');
+    await vs.pickQuickItem('echo');
+    const form = await waitFor(async () => {
+      for (const w of await vs.webviewFrames()) {
+        if ((await w.frame.locator('.tool-args').count().catch(() => 0)) > 0) return w.frame;
       }
-      answered++;
-      await new Promise((r) => setTimeout(r, 400));
-      return false;
-    }, 30000, { interval: 300, message: 'answering the Call Tool… prompts' });
+      return null;
+    }, 15000, { message: 'the arguments form' });
+    await form.getByRole('textbox', { name: 'text' }).fill('from the palette');
+    await vs.screenshot('smoke-call-tool-form');
+    await form.getByRole('button', { name: 'Call Tool' }).click();
     const shown = await vs.findInWebviews('echo: from the palette', 20000);
     assert.ok(shown);
     await vs.screenshot('smoke-call-tool-result');
