@@ -5,6 +5,7 @@ import { systemClock } from '../host/types';
 import { createElicitationHandler } from './elicitation';
 import type { FeatureDeps } from './features';
 import { createSamplingHandler } from './sampling';
+import { samplingCardNeedsAttention, type SamplingCard } from '../shared/samplingProtocol';
 import { createCommands, type CommandFn } from './commands';
 import { LogChannels } from './logs';
 import { RequestBroker } from '../host/requests/broker';
@@ -82,6 +83,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
     broker.onDidChange(() => statusBar.setPending(broker.openCount)),
     broker.onDidAdd((entry) => {
       if (requestsView.isVisible) return;
+      // Requests that run without review (policy auto) only show up in History.
+      if (entry.kind === 'sampling' && !samplingCardNeedsAttention(entry.card as SamplingCard)) return;
       const what = entry.kind === 'sampling' ? 'wants a model completion' : 'asks for your input';
       void vscode.window.showInformationMessage(`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
         if (choice) void requestsView.reveal();

@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { ElicitationCoordinator } from '../../src/host/elicitation/coordinator';
+import { RequestBroker } from '../../src/host/requests/broker';
+import { systemClock } from '../../src/host/types';
 import { configs, createHost, FIXTURES, waitFor } from '../support/hostHarness';
 
 const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
@@ -42,7 +45,10 @@ describe('a hostile server', () => {
     ['an unknown method', 'host/doSomethingEvil', {}, -32601],
   ] as const) {
     it(`answers ${what} with JSON-RPC error ${code}`, async () => {
-      const h = createHost();
+      // The real elicitation handler: out-of-spec requests reach it and are refused with a reason.
+      const broker = new RequestBroker(systemClock);
+      const elicitation = new ElicitationCoordinator({ broker, urlOpener: { confirmAndOpen: async () => 'dismissed' }, timeoutMs: () => 0 });
+      const h = createHost({ elicitation: () => elicitation });
       try {
         h.manager.applyConfig(configs({ probe: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe' } } }), true);
         await waitFor(h.manager, () => h.manager.get('probe')?.state.kind === 'running', 20_000, 'running');

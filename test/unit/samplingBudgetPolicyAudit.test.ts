@@ -134,8 +134,8 @@ describe('decide (sampling policy)', () => {
     assert.deepEqual(decide('ask', false), { reviewPrompt: true, reviewCompletion: true });
   });
 
-  it('reviews only the prompt under approvePrompt', () => {
-    assert.deepEqual(decide('approvePrompt', false), { reviewPrompt: true, reviewCompletion: false });
+  it('runs the prompt at once but reviews the completion under approvePrompt', () => {
+    assert.deepEqual(decide('approvePrompt', false), { reviewPrompt: false, reviewCompletion: true });
   });
 
   it('reviews nothing under auto', () => {

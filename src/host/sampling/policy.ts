@@ -3,7 +3,8 @@ import { PAUSED_REASON } from './budget';
 /**
  * How much review a server's sampling requests get:
  * - `ask`: the person reviews the prompt and the completion;
- * - `approvePrompt`: the person reviews the prompt; the completion goes back unreviewed;
+ * - `approvePrompt`: the prompt runs at once; the person still reviews the completion before it is sent
+ *   (as the setting's description in package.json and the product spec say);
  * - `auto`: no review (budgets still apply);
  * - `deny`: every request is refused.
  */
@@ -27,7 +28,7 @@ export function decide(policy: SamplingPolicy, paused: boolean): PolicyDecision 
     case 'ask':
       return { reviewPrompt: true, reviewCompletion: true };
     case 'approvePrompt':
-      return { reviewPrompt: true, reviewCompletion: false };
+      return { reviewPrompt: false, reviewCompletion: true };
     case 'auto':
       return { reviewPrompt: false, reviewCompletion: false };
     case 'deny':

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { ConfigScope } from '../../host/config';
+
+const SECTION = 'mcpApprovalHost';
+const SERVERS = 'servers';
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Writes `samplingPolicy: "auto"` into a server's entry of
+ * `mcpApprovalHost.servers`, at the scope the entry was defined in (user or
+ * workspace), leaving every other field and server untouched. Throws when the
+ * entry cannot be found there.
+ */
+export async function setAutoSamplingPolicy(server: string, scope: ConfigScope): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+  const inspected = config.inspect<unknown>(SERVERS);
+  // Later scopes override earlier ones when settings are read, so look from the most specific down.
+  const candidates: Array<{ value: unknown; target: vscode.ConfigurationTarget }> =
+    scope === 'workspace'
+      ? [
+          { value: inspected?.workspaceFolderValue, target: vscode.ConfigurationTarget.WorkspaceFolder },
+          { value: inspected?.workspaceValue, target: vscode.ConfigurationTarget.Workspace },
+        ]
+      : [{ value: inspected?.globalValue, target: vscode.ConfigurationTarget.Global }];
+  for (const { value, target } of candidates) {
+    const servers = asObject(value);
+    const entry = asObject(servers?.[server]);
+    if (!servers || !entry) continue;
+    await config.update(SERVERS, { ...servers, [server]: { ...entry, samplingPolicy: 'auto' } }, target);
+    return;
+  }
+  throw new Error(`the entry of "${server}" was not found in the ${scope} settings`);
+}

@@ -1,0 +1,143 @@
+import type { CardPolicy } from '../../shared/samplingProtocol';
+import type { ServerOptions } from '../config';
+import { Disposable } from '../disposable';
+import { HostError } from '../errors';
+import { originOf } from '../requests/origin';
+import type { SamplingHandler, SamplingParams, SamplingResult, ServerRequestContext } from '../types';
+import type { AuditOutcome } from './audit';
+import { decide, type PolicyDecision } from './policy';
+import { isModelAllowed, type ModelInfo } from './modelSelection';
+import { SamplingSession } from './session';
+import type { SessionDeps } from './sessionSupport';
+import { validateSamplingRequest } from './validation';
+
+/** The per-server settings sampling reads (a `ServerConfig` satisfies it). */
+export type SamplingServerOptions = Pick<ServerOptions, 'samplingPolicy' | 'allowedModels' | 'maxRequestsPerMinute' | 'maxTokens'>;
+
+/** What the coordinator needs besides what each session needs. */
+export interface CoordinatorDeps extends Omit<SessionDeps, 'listModels'> {
+  /** The server's settings entry; undefined for a server no longer configured (defaults apply). */
+  serverOptions(server: string): SamplingServerOptions | undefined;
+  /** The global "pause all sampling" switch. */
+  paused(): boolean;
+  /** Fires when the pause switch changes. */
+  onDidChangePaused?(listener: () => void): { dispose(): void };
+  /** Tells the person a server went over budget (the coordinator already limits this to one per server per minute). */
+  notifyBudget?(server: string, reason: string): void;
+}
+
+const BUDGET_NOTICE_INTERVAL_MS = 60_000;
+
+/**
+ * Answers `sampling/createMessage` for every server and both protocol eras:
+ * validates the request, applies the server's policy, the global pause and
+ * the budget, then hands it to a {@link SamplingSession} that shows the card,
+ * runs the model and answers. Refusals are thrown as `HostError`s, which the
+ * connection turns into JSON-RPC errors.
+ */
+export class SamplingCoordinator extends Disposable implements SamplingHandler {
+  private readonly sessions = new Set<SamplingSession>();
+  private readonly lastBudgetNotice = new Map<string, number>();
+  private readonly sessionDeps: SessionDeps;
+
+  constructor(private readonly deps: CoordinatorDeps) {
+    super();
+    this.sessionDeps = { ...deps, listModels: () => this.listModels() };
+    if (deps.onDidChangePaused) this._register(deps.onDidChangePaused(() => this.onPauseChanged()));
+  }
+
+  /** Requests currently waiting or running. */
+  get activeCount(): number {
+    return this.sessions.size;
+  }
+
+  async createMessage(params: SamplingParams, ctx: ServerRequestContext): Promise<SamplingResult> {
+    const validation = validateSamplingRequest(params, { tools: true, context: false });
+    if (!validation.ok) {
+      this.auditRefusal(ctx, 'error', validation.message);
+      throw HostError.invalidParams(validation.message);
+    }
+    const request = validation.request;
+    const options = this.deps.serverOptions(ctx.server);
+    const policy = options?.samplingPolicy ?? 'ask';
+    const decision: PolicyDecision = decide(policy, this.deps.paused());
+    if ('reject' in decision) {
+      this.auditRefusal(ctx, 'denied', decision.reject);
+      throw HostError.denied(decision.reject);
+    }
+    this.deps.budget.setLimits(ctx.server, { requestsPerMinute: options?.maxRequestsPerMinute, maxTokensCeiling: options?.maxTokens });
+    const budget = this.deps.budget.check(ctx.server, request.maxTokens);
+    if (!budget.ok) {
+      this.noticeBudget(ctx.server, budget.reason);
+      this.auditRefusal(ctx, 'denied', budget.reason);
+      throw HostError.denied(budget.reason);
+    }
+    const allowed = options?.allowedModels;
+    const session = new SamplingSession(
+      request,
+      ctx,
+      {
+        policy: policy as CardPolicy,
+        decision,
+        allowedModels: allowed,
+        isAllowed: (m: ModelInfo) => isModelAllowed(m, allowed),
+        maxTokens: budget.maxTokens,
+        ceiling: this.deps.budget.limitsFor(ctx.server).maxTokensCeiling,
+        clamped: budget.clamped,
+      },
+      this.sessionDeps,
+    );
+    const models = await this.listModels();
+    const paused = decide(policy, this.deps.paused());
+    if ('reject' in paused) {
+      this.auditRefusal(ctx, 'denied', paused.reject);
+      throw HostError.denied(paused.reject);
+    }
+    // start() opens the card synchronously, so a pause from now on reaches this session.
+    this.sessions.add(session);
+    try {
+      return await session.start(models);
+    } finally {
+      this.sessions.delete(session);
+    }
+  }
+
+  private async listModels(): Promise<ModelInfo[]> {
+    try {
+      return await this.deps.runner.listModels();
+    } catch {
+      // A provider failing to list is the same, for the person, as having no model.
+      return [];
+    }
+  }
+
+  // Pausing is an emergency brake: requests already waiting are refused too.
+  private onPauseChanged(): void {
+    if (!this.deps.paused()) return;
+    const decision = decide('ask', true);
+    const reason = 'reject' in decision ? decision.reject : 'Sampling is paused';
+    for (const session of [...this.sessions]) session.pauseReject(reason);
+  }
+
+  private noticeBudget(server: string, reason: string): void {
+    const now = this.deps.clock.now();
+    const last = this.lastBudgetNotice.get(server);
+    if (last !== undefined && now - last < BUDGET_NOTICE_INTERVAL_MS) return;
+    this.lastBudgetNotice.set(server, now);
+    this.deps.notifyBudget?.(server, reason);
+  }
+
+  private auditRefusal(ctx: ServerRequestContext, outcome: AuditOutcome, error: string): void {
+    void this.deps.audit?.record({
+      ts: new Date(this.deps.clock.now()).toISOString(),
+      server: ctx.server,
+      kind: 'sampling',
+      requestId: ctx.requestId,
+      tool: originOf(ctx).toolCall?.name,
+      outcome,
+      edits: [],
+      durationsMs: {},
+      error,
+    });
+  }
+}

@@ -1,0 +1,153 @@
+import { ModelRunError, type ModelRunRequest, type ModelRunner, type ToolUse } from './runner';
+import { estimateTokens, StreamLimiter, type TokenCounter } from './streamLimiter';
+
+/** What the person sees while a completion streams. */
+export interface RunProgress {
+  text: string;
+  toolUses: readonly ToolUse[];
+}
+
+/** How a model run ended. */
+export interface RunOutcome {
+  text: string;
+  toolUses: ToolUse[];
+  /** `endTurn`, `stopSequence`, `maxTokens` or `toolUse` (set by the limiter). */
+  stopReason: string;
+  /** True when `signal` ended the run early (Stop, reject, cancellation). */
+  aborted: boolean;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Limits the host enforces on the stream, since `vscode.lm` ignores them. */
+export interface RunLimits {
+  maxTokens: number;
+  stopSequences?: readonly string[];
+}
+
+const COUNT_TIMEOUT_MS = 2000;
+const MIN_CALIBRATION_CHARS = 200;
+
+/**
+ * Runs one model request: streams it through a {@link StreamLimiter}
+ * (`maxTokens`, `stopSequences`), reports progress, and stops reading (which
+ * cancels the request) when a limit is hit or `signal` aborts. Failures of
+ * the model become {@link ModelRunError}s; an abort is not a failure.
+ */
+export async function runModel(
+  runner: ModelRunner,
+  request: ModelRunRequest,
+  limits: RunLimits,
+  signal: AbortSignal,
+  onProgress: (p: RunProgress) => void,
+): Promise<RunOutcome> {
+  const promptText = request.messages.flatMap((m) => m.parts.map((p) => (p.type === 'text' ? p.text : ''))).join('\n');
+  const { counter, inputTokens } = await calibrate(runner, request.modelId, promptText);
+  const limiter = new StreamLimiter({ maxTokens: limits.maxTokens, stopSequences: limits.stopSequences, countTokens: counter });
+  const internal = new AbortController();
+  const both = AbortSignal.any([signal, internal.signal]);
+  let text = '';
+  const toolUses: ToolUse[] = [];
+  try {
+    for await (const part of untilAborted(runner.stream(request, both), both)) {
+      if (part.type === 'text') {
+        const r = limiter.push(part.text);
+        text += r.emit;
+        if (r.emit) onProgress({ text, toolUses });
+        if (r.done) break;
+      } else {
+        limiter.markToolUse();
+        toolUses.push({ id: part.callId, name: part.name, input: part.input });
+        onProgress({ text, toolUses });
+      }
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
+  } finally {
+    // Stop the provider when a limit ended the text early.
+    internal.abort();
+  }
+  if (!limiter.done && !signal.aborted) {
+    const tail = limiter.finish().emit;
+    text += tail;
+    if (tail) onProgress({ text, toolUses });
+  }
+  return { text, toolUses, stopReason: limiter.stopReason, aborted: signal.aborted, inputTokens, outputTokens: counter(text) };
+}
+
+/**
+ * A token counter for the output: the model's own tokenizer is async and too
+ * slow to call per chunk, so it is asked once for the prompt and its
+ * characters-per-token ratio is used for the stream; without it, the
+ * four-characters estimate.
+ */
+async function calibrate(runner: ModelRunner, modelId: string, promptText: string): Promise<{ counter: TokenCounter; inputTokens: number }> {
+  const fallback = { counter: estimateTokens, inputTokens: estimateTokens(promptText) };
+  if (!runner.countTokens || promptText.length === 0) return fallback;
+  try {
+    const tokens = await withTimeout(runner.countTokens(modelId, promptText), COUNT_TIMEOUT_MS);
+    if (!Number.isFinite(tokens) || tokens <= 0) return fallback;
+    if (promptText.length < MIN_CALIBRATION_CHARS) return { counter: estimateTokens, inputTokens: tokens };
+    const ratio = Math.min(8, Math.max(1, promptText.length / tokens));
+    return { counter: (t) => Math.ceil(t.length / ratio), inputTokens: tokens };
+  } catch {
+    return fallback;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Iterates until the stream ends or `signal` aborts, whichever comes first:
+ * a provider that ignores cancellation cannot keep Stop waiting.
+ */
+export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const it = iterable[Symbol.asyncIterator]();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let finished = false;
+  try {
+    for (;;) {
+      const next = it.next();
+      next.catch(() => undefined); // a late rejection after an abort is expected
+      const r = await Promise.race([next, aborted]);
+      if (r === 'aborted') return;
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    if (!finished) {
+      try {
+        void Promise.resolve(it.return?.()).catch(() => undefined);
+      } catch {
+        // The provider's iterator may throw on return; nothing to do.
+      }
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,83 @@
+import type { CardPolicy, SamplingCard } from '../../shared/samplingProtocol';
+import type { RequestBroker } from '../requests/broker';
+import type { Clock } from '../types';
+import type { AuditEntry } from './audit';
+import type { SamplingBudget } from './budget';
+import { requestViews } from './cardBuilder';
+import { SYSTEM_PROMPT_NOTE } from './lmMessages';
+import type { ModelInfo } from './modelSelection';
+import type { ModelRunner } from './runner';
+import type { SamplingRequest } from './validation';
+
+/** Where audit entries go (an `AuditLog`, or a fake in tests). */
+export interface AuditSink {
+  record(entry: AuditEntry): Promise<void> | void;
+}
+
+/** What a session needs from its surroundings (shared by every request). */
+export interface SessionDeps {
+  broker: RequestBroker;
+  runner: ModelRunner;
+  clock: Clock;
+  budget: SamplingBudget;
+  audit?: AuditSink;
+  /** How long a card waits for the person (0 = forever). */
+  reviewTimeoutMs(): number;
+  /** The consent-dialog justification for a server's request. */
+  justification(server: string): string;
+  /** The models, never throwing (an empty list when the provider fails). */
+  listModels(): Promise<ModelInfo[]>;
+  /** Sets the server's policy to `auto` ("Always allow this server"). */
+  alwaysAllow?(server: string): Promise<void>;
+  /** Opens a long text in an editor. */
+  openText?(title: string, text: string): void;
+  /** Tells the person about a failure nobody saw on a card (auto policy); the extension throttles it. */
+  notify?(server: string, message: string): void;
+}
+
+/** Per-request facts the coordinator worked out before opening the card. */
+export interface SessionSetup {
+  policy: CardPolicy;
+  decision: { reviewPrompt: boolean; reviewCompletion: boolean };
+  allowedModels?: string[];
+  isAllowed(model: ModelInfo): boolean;
+  /** `maxTokens` after the budget ceiling. */
+  maxTokens: number;
+  ceiling: number;
+  clamped: boolean;
+}
+
+/** The card as it first appears: the request, nothing run yet. */
+export function initialCard(request: SamplingRequest, setup: SessionSetup): SamplingCard {
+  const views = requestViews(request);
+  const notices: string[] = [];
+  if (setup.clamped) notices.push(`maxTokens lowered from ${request.maxTokens} to ${setup.maxTokens}, this server's budget ceiling.`);
+  if (request.systemPrompt?.trim()) notices.push(SYSTEM_PROMPT_NOTE);
+  if (request.includeContext && request.includeContext !== 'none') {
+    notices.push(`The server asked for includeContext "${request.includeContext}"; this host adds no context.`);
+  }
+  return {
+    phase: 'review',
+    policy: setup.policy,
+    messages: views.messages,
+    systemPrompt: { original: views.systemPrompt, present: request.systemPrompt !== undefined },
+    maxTokens: { requested: request.maxTokens, ceiling: setup.ceiling, value: setup.maxTokens, clamped: setup.clamped },
+    includeContext: views.includeContext,
+    temperature: views.temperature,
+    stopSequences: views.stopSequences,
+    modelPreferences: views.modelPreferences,
+    metadata: views.metadata,
+    tools: views.tools,
+    toolChoice: views.toolChoice,
+    models: [],
+    modelReason: '',
+    hiddenModels: 0,
+    notices,
+    edits: [],
+  };
+}
+
+/** Provider options: `temperature` is the only sampling parameter `vscode.lm` can pass on. */
+export function modelOptions(request: SamplingRequest): Record<string, unknown> {
+  return request.temperature === undefined ? {} : { temperature: request.temperature };
+}
