@@ -1,5 +1,5 @@
 import type { EditableText, TextView } from '../../shared/samplingProtocol';
-import { h, icon } from '../dom';
+import { h, icon, iconButton } from '../dom';
 import type { DraftStore } from './drafts';
 
 /** Texts longer than this (or with more lines) start collapsed behind "Show all". */
@@ -81,7 +81,7 @@ export class EditableTextView {
     private readonly onChange: () => void,
     openFull: OpenFull,
   ) {
-    this.editButton = h('vscode-button', { appearance: 'secondary', class: 'edit-button', 'aria-label': `Edit ${label.toLowerCase()}` }, icon('edit'), ' Edit');
+    this.editButton = iconButton('Edit', 'edit', 'secondary', { class: 'edit-button', 'aria-label': `Edit ${label.toLowerCase()}` });
     this.editButton.addEventListener('click', () => this.startEditing(true));
     this.body = h('div', { class: 'editable-body' });
     const canEdit = !data.original.truncated;
