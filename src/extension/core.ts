@@ -1,4 +1,8 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeError } from '../host/errors';
+import { AuditLog } from '../host/sampling/audit';
+import { recordElicitations } from '../host/requests/auditElicitations';
 import type { ConfigIssue } from '../host/config';
 import { ServerManager } from '../host/serverManager';
 import { systemClock } from '../host/types';
@@ -39,12 +43,14 @@ export function createCore(context: vscode.ExtensionContext): Core {
 
   const broker = new RequestBroker(systemClock);
   const controls = new HostControls();
-  context.subscriptions.push(broker);
+  const audit = createAuditLog(context, logs);
+  context.subscriptions.push(broker, recordElicitations(broker, audit));
 
   const featureCommands = new Map<string, CommandFn>();
   const featureDeps: FeatureDeps = {
     context,
     broker,
+    audit,
     controls,
     manager: () => m,
     logs,
@@ -128,6 +134,21 @@ export function createCore(context: vscode.ExtensionContext): Core {
     requestsView,
     shutdown: () => m.shutdown(),
   };
+}
+
+/** The audit log shared by sampling and elicitation, following its two settings. */
+function createAuditLog(context: vscode.ExtensionContext, logs: LogChannels): AuditLog & vscode.Disposable {
+  const audit = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'), {
+    onError: (err) => logs.host.warn(`Audit log not written: ${describeError(err)}`),
+  });
+  const read = () => {
+    const config = vscode.workspace.getConfiguration('mcpApprovalHost.auditLog');
+    audit.enabled = config.get<boolean>('enabled', true) !== false;
+    audit.includeContent = config.get<boolean>('includeContent', false) === true;
+  };
+  read();
+  const sub = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mcpApprovalHost.auditLog') && read());
+  return Object.assign(audit, { dispose: () => sub.dispose() });
 }
 
 /** Shows configuration problems once per distinct set, not as a storm. */

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RequestBroker } from '../host/requests/broker';
+import type { AuditLog } from '../host/sampling/audit';
 import type { HostControls } from '../host/requests/controls';
 import type { ServerManager } from '../host/serverManager';
 import type { LogChannels } from './logs';
@@ -8,6 +9,8 @@ import type { LogChannels } from './logs';
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
   broker: RequestBroker;
+  /** The audit log shared by sampling and elicitation (its settings are applied by the core). */
+  audit: AuditLog;
   controls: HostControls;
   /** The server manager is created after the handlers; read it lazily. */
   manager(): ServerManager;

@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeError } from '../host/errors';
-import { AuditLog } from '../host/sampling/audit';
+import type { AuditLog } from '../host/sampling/audit';
 import { SamplingBudget } from '../host/sampling/budget';
 import { SamplingCoordinator } from '../host/sampling/coordinator';
 import { systemClock, type SamplingHandler } from '../host/types';
@@ -12,15 +11,6 @@ import { SamplingNotifier } from './sampling/notifier';
 import { setAutoSamplingPolicy } from './sampling/settingsWriter';
 import { settings } from './settings';
 
-const AUDIT_ENABLED = 'mcpApprovalHost.auditLog.enabled';
-const AUDIT_CONTENT = 'mcpApprovalHost.auditLog.includeContent';
-
-function readAuditSettings(audit: AuditLog): void {
-  const config = vscode.workspace.getConfiguration();
-  audit.enabled = config.get<boolean>(AUDIT_ENABLED, true) !== false;
-  audit.includeContent = config.get<boolean>(AUDIT_CONTENT, false) === true;
-}
-
 /**
  * Creates the sampling handler: every request becomes a card in the Requests
  * view, runs through `vscode.lm` and is answered after review (or at once,
@@ -28,10 +18,7 @@ function readAuditSettings(audit: AuditLog): void {
  */
 export function createSamplingHandler(deps: FeatureDeps): SamplingHandler & vscode.Disposable {
   const log = deps.logs.host;
-  const audit = new AuditLog(path.join(deps.context.globalStorageUri.fsPath, 'audit.jsonl'), {
-    onError: (err) => log.warn(`Audit log not written: ${describeError(err)}`),
-  });
-  readAuditSettings(audit);
+  const audit = deps.audit;
   const notifier = new SamplingNotifier(() => deps.revealRequests());
   const coordinator = new SamplingCoordinator({
     broker: deps.broker,
@@ -64,15 +51,9 @@ export function createSamplingHandler(deps: FeatureDeps): SamplingHandler & vsco
   });
   deps.registerCommand('mcpApprovalHost.openAuditLog', () => openAuditLog(audit));
 
-  const configSub = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('mcpApprovalHost.auditLog')) readAuditSettings(audit);
-  });
   return {
     createMessage: (params, ctx) => coordinator.createMessage(params, ctx),
-    dispose: () => {
-      configSub.dispose();
-      coordinator.dispose();
-    },
+    dispose: () => coordinator.dispose(),
   };
 }
 

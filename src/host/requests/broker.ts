@@ -84,6 +84,9 @@ export class RequestBroker extends Disposable {
   private readonly finished: FinishedRequest[] = [];
   private readonly _onDidChange = this._register(new Emitter<void>());
   readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidFinish = this._register(new Emitter<{ entry: BrokerEntry; finished: FinishedRequest }>());
+  /** Fires when a request leaves the queue: answered, or ended by a timeout, the server or a disconnect. */
+  readonly onDidFinish = this._onDidFinish.event;
   private readonly _onDidAdd = this._register(new Emitter<BrokerEntry>());
   /** Fires when a new request arrives (to reveal the view or notify). */
   readonly onDidAdd = this._onDidAdd.event;
@@ -177,8 +180,10 @@ export class RequestBroker extends Disposable {
   }
 
   private addHistory(entry: BrokerEntry, outcome: string, summary: string): void {
-    this.finished.unshift({ id: entry.id, kind: entry.kind, server: entry.server, outcome, summary, at: this.clock.now() });
+    const finished: FinishedRequest = { id: entry.id, kind: entry.kind, server: entry.server, outcome, summary, at: this.clock.now() };
+    this.finished.unshift(finished);
     if (this.finished.length > HISTORY_SIZE) this.finished.length = HISTORY_SIZE;
+    this._onDidFinish.fire({ entry, finished });
   }
 }
 

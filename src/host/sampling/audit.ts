@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 export const AUDIT_MAX_BYTES = 5 * 1024 * 1024;
 
 /** How a reviewed request ended. */
-export type AuditOutcome = 'sent' | 'rejected' | 'cancelled' | 'error' | 'timeout' | 'denied';
+/** Sampling: sent … denied; elicitation: accepted, declined, cancelled, refused, timeout. */
+export type AuditOutcome = 'sent' | 'rejected' | 'cancelled' | 'error' | 'timeout' | 'denied' | 'accepted' | 'declined' | 'refused';
 
 /** Full content of a request; only written with `includeContent: true`. */
 export interface AuditContent {
