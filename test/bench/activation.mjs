@@ -22,7 +22,7 @@ const deep = () => new Proxy(function () {}, handler);
 const store = new WeakMap();
 const props = (t) => store.get(t) || (store.set(t, new Map()), store.get(t));
 const handler = {
-  get: (t, p) => (p === 'then' ? undefined : props(t).has(p) ? props(t).get(p) : (props(t).set(p, deep()), props(t).get(p))),
+  get: (t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => 'stub' : props(t).has(p) ? props(t).get(p) : (props(t).set(p, deep()), props(t).get(p))),
   set: (t, p, v) => (props(t).set(p, v), true),
   apply: () => deep(),
   construct: () => deep(),
@@ -40,10 +40,15 @@ Module._load = function (request, ...rest) { return request === 'vscode' ? vscod
 const t0 = performance.now();
 const ext = require(${JSON.stringify(join(REPO, 'dist', 'extension.js'))});
 const t1 = performance.now();
-const ctx = { subscriptions: [], extensionUri: vscode.Uri.file('/x'), extension: { packageJSON: { version: '0' } }, globalStorageUri: vscode.Uri.file('/tmp/x') };
+const ctx = { subscriptions: [], extensionUri: vscode.Uri.file('/x'), extension: { packageJSON: { version: '0' } }, globalStorageUri: { fsPath: require('os').tmpdir() + '/mcp-approval-host-bench' } };
 ext.activate(ctx);
 const t2 = performance.now();
-process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1 }));
+// What the first view, command or auto-start server costs on top: loading the host core.
+const core = require(${JSON.stringify(join(REPO, 'dist', 'core.js'))});
+const t3 = performance.now();
+core.createCore(ctx);
+const t4 = performance.now();
+process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, requireCore: t3 - t2, createCore: t4 - t3 }));
 process.exit(0);
 `;
 
@@ -58,5 +63,6 @@ const kb = (f) => (statSync(join(REPO, f)).size / 1024).toFixed(1);
 console.log(`activation benchmark (${runs} fresh processes, node ${process.version})`);
 console.log(`  require dist/extension.js   median ${median(samples.map((s) => s.require)).toFixed(1)} ms`);
 console.log(`  activate() with no servers  median ${median(samples.map((s) => s.activate)).toFixed(1)} ms`);
-console.log(`  bundle sizes: extension.js ${kb('dist/extension.js')} KB, webview.js ${kb('dist/webview.js')} KB`);
+console.log(`  then, on first use: require dist/core.js median ${median(samples.map((s) => s.requireCore)).toFixed(1)} ms, createCore() median ${median(samples.map((s) => s.createCore)).toFixed(1)} ms`);
+console.log(`  bundle sizes: extension.js ${kb('dist/extension.js')} KB, core.js ${kb('dist/core.js')} KB, webview.js ${kb('dist/webview.js')} KB`);
 if (existsSync(join(REPO, 'dist', 'mcp-approval-host.vsix'))) console.log(`  VSIX: ${kb('dist/mcp-approval-host.vsix')} KB`);
