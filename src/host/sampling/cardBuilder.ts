@@ -1,4 +1,4 @@
-import { CARD_TEXT_CAP, type BlockView, type MessageView, type PreferencesView, type TextView, type ToolView } from '../../shared/samplingProtocol';
+import { CARD_TEXT_CAP, type BlockView, type SamplingCard, type TextView } from '../../shared/samplingProtocol';
 import { safeJson } from './lmMessages';
 import type { SamplingRequest, ValidatedBlock } from './validation';
 
@@ -75,17 +75,9 @@ function blockView(block: ValidatedBlock, budget: TextBudget): BlockView {
 }
 
 /** The static parts of a card: the conversation and the request's parameters. */
-export interface RequestViews {
-  messages: MessageView[];
+export type RequestViews = Pick<SamplingCard, 'messages' | 'includeContext' | 'temperature' | 'stopSequences' | 'modelPreferences' | 'metadata' | 'tools' | 'toolChoice'> & {
   systemPrompt: TextView;
-  includeContext?: string;
-  temperature?: number;
-  stopSequences?: string[];
-  modelPreferences?: PreferencesView;
-  metadata?: TextView;
-  tools?: ToolView[];
-  toolChoice?: string;
-}
+};
 
 /** Builds the card's view of a validated request, every text capped. */
 export function requestViews(request: SamplingRequest): RequestViews {
