@@ -363,4 +363,19 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     await pending;
     await vs.setTheme(DARK_THEME);
   });
+
+  step('looks right in the high contrast themes', async () => {
+    for (const [theme, name] of [['Default High Contrast', 'hc-dark'], ['Default High Contrast Light', 'hc-light']]) {
+      await vs.setTheme(theme);
+      const pending = call('v1', 'sample', { prompt: `High contrast check (${name})`, systemPrompt: 'Be brief.' });
+      const { card } = await openCard();
+      await waitText(card, `High contrast check (${name})`);
+      await button(card, 'Run').click();
+      await waitFor(() => button(card, 'Send').isVisible(), 20000);
+      await vs.screenshot(`sampling-${name}`);
+      await button(card, 'Send').click();
+      await pending;
+    }
+    await vs.setTheme(DARK_THEME);
+  });
 });

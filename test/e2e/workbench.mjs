@@ -366,10 +366,11 @@ export function makeApi(vs, settings) {
     /** Switches the color theme through the settings file and waits for the workbench to repaint. */
     async setTheme(theme) {
       await api.updateUserSettings({ 'workbench.colorTheme': theme });
-      const light = /light/i.test(theme);
+      // The workbench's class names the theme kind: vs, vs-dark, hc-black or hc-light.
+      const kind = /high contrast light/i.test(theme) ? 'hc-light' : /high contrast/i.test(theme) ? 'hc-black' : /light/i.test(theme) ? 'vs' : 'vs-dark';
       await waitFor(async () => {
         const cls = ((await page.locator('.monaco-workbench').first().getAttribute('class')) || '').split(/\s+/);
-        return light ? cls.includes('vs') : cls.includes('vs-dark');
+        return cls.includes(kind);
       }, 10000, { message: `theme ${theme} applied` });
       await sleep(300);
     },
