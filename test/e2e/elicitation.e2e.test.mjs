@@ -346,4 +346,18 @@ describe('elicitation in VS Code', { timeout: 600000 }, () => {
     assert.match(resultText(await call), /cancelled/i);
     await vs.setTheme(DARK_THEME);
   });
+
+  step('the trip form in the high contrast themes', async () => {
+    for (const [theme, name] of [['Default High Contrast', 'hc-dark'], ['Default High Contrast Light', 'hc-light']]) {
+      await vs.setTheme(theme);
+      const call = startCall('demo', 'book_trip', {});
+      const c = await card('Where and how would you like to travel?');
+      await c.getByRole('textbox', { name: 'Email for the confirmation' }).fill('nope');
+      await c.getByRole('textbox', { name: 'Traveller name' }).click();
+      await vs.screenshot(`elicitation-form-${name}`);
+      await c.getByRole('button', { name: 'Cancel' }).click();
+      assert.match(resultText(await call), /cancelled/i);
+    }
+    await vs.setTheme(DARK_THEME);
+  });
 });
