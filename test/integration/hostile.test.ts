@@ -39,6 +39,19 @@ describe('a hostile server', () => {
     }
   });
 
+  it('answers roots/list with the workspace folders', async () => {
+    const h = createHost();
+    try {
+      h.roots.set([{ uri: 'file:///tmp/ws-one', name: 'ws-one' }]);
+      h.manager.applyConfig(configs({ probe: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe' } } }), true);
+      await waitFor(h.manager, () => h.manager.get('probe')?.state.kind === 'running', 20_000, 'running');
+      const answer = JSON.parse(textOf(await h.manager.callTool('probe', 'ask', { method: 'roots/list', params: {} })));
+      assert.deepEqual(answer.result?.roots, [{ uri: 'file:///tmp/ws-one', name: 'ws-one' }]);
+    } finally {
+      await h.dispose();
+    }
+  });
+
   for (const [what, method, params, code] of [
     ['a sampling request without messages', 'sampling/createMessage', { maxTokens: 10 }, -32602],
     ['an elicitation request without a schema', 'elicitation/create', { message: 'hi' }, -32602],
