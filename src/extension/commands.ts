@@ -121,7 +121,7 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
         token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
         return manager.callTool(picked.server, picked.tool.name, toolArgs, {
           signal: controller.signal,
-          onProgress: (p) => progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : String(p.progress)) }),
+          onProgress: (p) => progress.report({ message: progressText(p) }),
         });
       },
     );
@@ -152,4 +152,13 @@ async function openResource(deps: CommandDeps, arg: unknown): Promise<void> {
     const contents = Array.isArray(result.contents) ? result.contents : [];
     showToolResult(deps.context.extensionUri, node.server, node.resource.name, { content: contents.map((resource) => ({ type: 'resource', resource })) }, Date.now() - started);
   });
+}
+
+/**
+ * A progress line for the notification. The SDK reports its own multi-round
+ * input steps (2026-07-28 era) in protocol terms; say what the person can do.
+ */
+export function progressText(p: { progress: number; total?: number; message?: string }): string {
+  if (p.message && /input required/i.test(p.message)) return 'waiting for your answer in the Requests view';
+  return p.message ?? (p.total ? `${p.progress}/${p.total}` : String(p.progress));
 }
