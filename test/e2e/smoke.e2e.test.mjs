@@ -207,7 +207,9 @@ describe('MCP Approval Host with no servers configured (light theme)', { timeout
   const step = stepFor(() => vs);
 
   before(async () => {
-    vs = await startVsCode({ label: 'smoke-empty', theme: LIGHT_THEME });
+    // A VS Code-style .vscode/mcp.json (JSON with comments) for "Import Servers…": nothing in it may start by itself.
+    const mcpJson = `{\n  // servers for VS Code's built-in host\n  "servers": {\n    "from-mcp-json": { "type": "stdio", "command": "node", "args": ["${FIXTURES}/v2-stdio-server.mjs"] },\n  },\n}\n`;
+    vs = await startVsCode({ label: 'smoke-empty', theme: LIGHT_THEME, files: { '.vscode/mcp.json': mcpJson } });
   });
 
   after(async () => {
@@ -242,5 +244,22 @@ describe('MCP Approval Host with no servers configured (light theme)', { timeout
     const frame = await vs.webviewFrame('Requests');
     await waitFor(async () => /1 of 1 server running|1\/1 servers? running/.test(await frame.locator('body').innerText()), 10000, { message: 'Requests view counts the new server' });
     await vs.screenshot('added-server-light');
+  });
+
+  step('Import Servers… copies an entry from .vscode/mcp.json into the setting, and only then does it start', async () => {
+    assert.ok(!(await vs.readServersTree()).some((r) => r.label === 'from-mcp-json'), 'nothing starts from mcp.json by itself');
+    await vs.runCommand(`${P}Import Servers…`);
+    await vs.waitForQuickInputTitle('Import MCP servers into your user settings', 15000);
+    const row = await vs.quickPickRow('from-mcp-json', { exact: false, timeout: 15000 });
+    assert.ok(row);
+    await vs.screenshot('import-servers-pick');
+    await vs.page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
+    await waitFor(async () => {
+      const rows = await vs.readServersTree();
+      const x = rows.find((y) => y.label === 'from-mcp-json');
+      return x && /running/i.test(x.description);
+    }, 30000, { message: 'imported server running' });
+    const setting = await vs.invoke('e2eTest.inspectSetting', 'mcpApprovalHost.servers');
+    assert.deepEqual(setting.globalValue?.['from-mcp-json'], { type: 'stdio', command: 'node', args: [`${FIXTURES}/v2-stdio-server.mjs`] });
   });
 });
