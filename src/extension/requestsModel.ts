@@ -32,6 +32,10 @@ export class BrokerRequestsModel implements RequestsModel, vscode.Disposable {
     };
   }
 
+  openCount(): number {
+    return this.broker.openCount;
+  }
+
   async handle(message: WebviewToExtension): Promise<void> {
     switch (message.type) {
       case 'command':

@@ -5,6 +5,8 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 /** The source of truth for the Requests view; the view only renders it. */
 export interface RequestsModel {
   state(): RequestsViewState;
+  /** Requests waiting for an answer (for the badge), without building the whole state. */
+  openCount(): number;
   readonly onDidChange: vscode.Event<void>;
   /** Handles a validated message other than `ready`. */
   handle(message: WebviewToExtension): void | Promise<void>;
@@ -77,7 +79,7 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
 
   private updateBadge(): void {
     if (!this.view) return;
-    const pending = this.model.state().requests.length;
+    const pending = this.model.openCount();
     this.view.badge = pending > 0 ? { value: pending, tooltip: `${pending} request${pending === 1 ? '' : 's'} waiting for review` } : undefined;
   }
 
