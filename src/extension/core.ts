@@ -100,9 +100,10 @@ export function createCore(context: vscode.ExtensionContext): Core {
   context.subscriptions.push({ dispose: () => brokerSubs.forEach((d) => d.dispose()) });
 
   const notifyFailures = watchFailures(m, logs);
-  const managerSub = m.onDidChange(() => {
+  const managerSub = m.onDidChange((name) => {
     statusBar.update();
-    void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', m.list().length);
+    // Only a change of the configured set (no server name) can change the count.
+    if (name === undefined) void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', m.list().length);
   });
   context.subscriptions.push({ dispose: () => managerSub.dispose() }, notifyFailures);
 
