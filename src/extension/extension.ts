@@ -46,15 +46,21 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
 
-  const servers = vscode.workspace.getConfiguration('mcpApprovalHost').get<unknown>('servers');
-  if (hasAutoStartServer(servers)) load();
-  else void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', servers && typeof servers === 'object' ? Object.keys(servers).length : 0);
+  const values = serverValues();
+  if (values.some(hasAutoStartServer)) load();
+  else void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', new Set(values.flatMap((v) => (v && typeof v === 'object' ? Object.keys(v) : []))).size);
   // Servers added later start once the setting changes.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!core && e.affectsConfiguration('mcpApprovalHost.servers') && hasAutoStartServer(vscode.workspace.getConfiguration('mcpApprovalHost').get('servers'))) load();
+      if (!core && e.affectsConfiguration('mcpApprovalHost.servers') && serverValues().some(hasAutoStartServer)) load();
     }),
   );
+}
+
+/** The servers setting as the window and each folder see it (folders of a multi-root window add their own). */
+function serverValues(): unknown[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return [undefined, ...folders.map((f) => f.uri)].map((uri) => vscode.workspace.getConfiguration('mcpApprovalHost', uri).get<unknown>('servers'));
 }
 
 /** Stops every server and waits for their processes to exit. */

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { parseServersSetting, type ParsedConfig } from '../host/config';
+import { parseServersSetting, type ConfigSource, type FolderRef, type ParsedConfig } from '../host/config';
 
 /** Setting keys, in one place. */
 export const Settings = {
@@ -37,20 +37,14 @@ export const settings = {
   },
 
   /**
-   * Reads `mcpApprovalHost.servers` from user and workspace scopes separately
-   * (workspace entries need trust) and validates them.
+   * Reads `mcpApprovalHost.servers` from every scope separately: user, the
+   * workspace (the `.code-workspace` file of a multi-root window, or the
+   * folder's `.vscode/settings.json` of a single-folder window), and each
+   * folder of a multi-root window (read with that folder as the resource, the
+   * only way VS Code returns folder values). Validated by the host core.
    */
   servers(): ParsedConfig {
-    const inspected = config().inspect<unknown>(Settings.servers);
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return parseServersSetting(
-      [
-        { scope: 'user', value: inspected?.globalValue },
-        { scope: 'workspace', value: inspected?.workspaceValue },
-        { scope: 'workspace', value: inspected?.workspaceFolderValue },
-      ],
-      { workspaceFolder: folder?.uri.fsPath, userHome: os.homedir(), env: process.env },
-    );
+    return parseServersSetting(serverSources(), { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, userHome: os.homedir(), env: process.env });
   },
 
   /** The raw user-level value, for commands that edit it. */
@@ -63,3 +57,32 @@ export const settings = {
     await config().update(Settings.servers, value, vscode.ConfigurationTarget.Global);
   },
 };
+
+function folderRef(folder: vscode.WorkspaceFolder): FolderRef {
+  return { name: folder.name, path: folder.uri.fsPath };
+}
+
+/** The file VS Code keeps a folder's settings in. */
+export function folderSettingsFile(folder: vscode.WorkspaceFolder): string {
+  return vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json').fsPath;
+}
+
+/** Every value of `mcpApprovalHost.servers`, least specific first, each with where it was read. */
+export function serverSources(): ConfigSource[] {
+  const inspected = config().inspect<unknown>(Settings.servers);
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const workspaceFile = vscode.workspace.workspaceFile;
+  const sources: ConfigSource[] = [{ scope: 'user', value: inspected?.globalValue }];
+  if (!workspaceFile) {
+    // A single-folder window: its workspace settings are the folder's own file.
+    const folder = folders[0];
+    sources.push({ scope: 'workspace', value: inspected?.workspaceValue, folder: folder && folderRef(folder), file: folder && folderSettingsFile(folder) });
+    return sources;
+  }
+  sources.push({ scope: 'workspace', value: inspected?.workspaceValue, file: workspaceFile.scheme === 'file' ? workspaceFile.fsPath : 'the untitled workspace' });
+  for (const folder of folders) {
+    const value = vscode.workspace.getConfiguration(Settings.section, folder.uri).inspect<unknown>(Settings.servers)?.workspaceFolderValue;
+    sources.push({ scope: 'workspace', value, folder: folderRef(folder), file: folderSettingsFile(folder) });
+  }
+  return sources;
+}

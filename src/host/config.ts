@@ -56,48 +56,124 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Where a server entry was defined; workspace entries need a trusted workspace. */
+/** Where a server entry was defined; workspace entries need a trusted workspace and an approval. */
 export type ConfigScope = 'user' | 'workspace';
 
+/** A workspace folder, as the host core sees it. */
+export interface FolderRef {
+  name: string;
+  path: string;
+}
+
+/** Where an entry comes from. */
+export interface ServerOrigin {
+  /** `workspace` covers the `.code-workspace` file and folder settings. */
+  scope: ConfigScope;
+  /**
+   * The folder whose settings define the entry (folder settings in a
+   * multi-root workspace, or the folder of a single-folder window):
+   * `${workspaceFolder}` means this folder, and it is the default cwd.
+   */
+  folder?: FolderRef;
+  /** The settings file the entry is in, for display; absent for user settings. */
+  file?: string;
+}
+
+/** One settings value of `mcpApprovalHost.servers` and where it was read. */
+export interface ConfigSource extends ServerOrigin {
+  value: unknown;
+}
+
+/** A validated server with where it came from and the entry as written. */
+export type ConfiguredServer = ServerConfig & {
+  scope: ConfigScope;
+  origin: ServerOrigin;
+  /** The name as written in the settings; `name` differs when two folders define the same one. */
+  definedName: string;
+  /** The validated entry before variables were resolved: what an approval is about. */
+  definition: ServerEntry;
+  /** Values taken from the environment or sensitive headers: kept out of logs. */
+  secrets: string[];
+};
+
+/** Two or more folders define servers of the same name; each got a qualified name. */
+export interface NameConflict {
+  name: string;
+  /** The qualified names, in folder order, e.g. `db (api)`, `db (web)`. */
+  qualified: string[];
+}
+
 export interface ParsedConfig {
-  servers: Array<ServerConfig & { scope: ConfigScope }>;
+  servers: ConfiguredServer[];
   issues: ConfigIssue[];
+  conflicts: NameConflict[];
 }
 
 const MAX_NAME_LENGTH = 100;
 
 /**
- * Validates the raw setting value(s). Invalid entries are reported in
- * `issues` and left out; the others are returned resolved. Never throws.
+ * Validates the raw setting value(s), given from the least to the most
+ * specific (user, workspace file, folders). A later source overrides an
+ * earlier entry of the same name (workspace over user, folder over workspace,
+ * as VS Code's settings do), except that two different folders never
+ * override each other: both entries are kept and named `name (folder)`, and
+ * the clash is listed in `conflicts`. `${workspaceFolder}` in a folder's
+ * entries means that folder. Invalid entries are reported in `issues` and
+ * left out; the others are returned resolved. Never throws.
  */
-export function parseServersSetting(
-  sources: Array<{ scope: ConfigScope; value: unknown }>,
-  ctx: VariableContext,
-): ParsedConfig {
-  const result: ParsedConfig = { servers: [], issues: [] };
-  const byName = new Map<string, ServerConfig & { scope: ConfigScope }>();
+export function parseServersSetting(sources: ConfigSource[], ctx: VariableContext): ParsedConfig {
+  const result: ParsedConfig = { servers: [], issues: [], conflicts: [] };
+  const byName = new Map<string, ConfiguredServer[]>();
   for (const source of sources) {
     if (source.value === undefined || source.value === null) continue;
     if (typeof source.value !== 'object' || Array.isArray(source.value)) {
-      result.issues.push({ server: '(all)', field: 'mcpApprovalHost.servers', message: `must be an object keyed by server name (${source.scope} settings)` });
+      result.issues.push({ server: '(all)', field: 'mcpApprovalHost.servers', message: `must be an object keyed by server name (${describeSource(source)})` });
       continue;
     }
+    const origin: ServerOrigin = { scope: source.scope, folder: source.folder, file: source.file };
+    const sourceCtx = source.folder ? { ...ctx, workspaceFolder: source.folder.path } : ctx;
     for (const [name, raw] of Object.entries(source.value as Record<string, unknown>)) {
-      const parsed = parseEntry(name, raw, ctx);
+      const parsed = parseEntry(name, raw, sourceCtx);
       if ('issue' in parsed) {
         result.issues.push(parsed.issue);
         continue;
       }
-      // Workspace entries override user entries of the same name, like VS Code settings.
-      byName.set(name, { ...parsed.config, scope: source.scope });
+      const server: ConfiguredServer = { ...parsed.config, scope: source.scope, origin, definedName: name, definition: parsed.definition, secrets: parsed.secrets };
+      const previous = byName.get(name) ?? [];
+      // Folders are peers: keep both; anything else is overridden by the more specific source.
+      const kept = source.folder ? previous.filter((p) => p.origin.folder !== undefined && p.origin.folder.path !== source.folder?.path) : [];
+      byName.set(name, [...kept, server]);
     }
   }
-  result.servers = [...byName.values()];
+  const taken = new Set([...byName.entries()].filter(([, list]) => list.length === 1).map(([name]) => name));
+  for (const [name, list] of byName) {
+    if (list.length > 1) result.conflicts.push({ name, qualified: list.map((s) => (s.name = uniqueName(`${name} (${s.origin.folder?.name ?? '?'})`, taken))) });
+    result.servers.push(...list);
+  }
   return result;
 }
 
+function describeSource(source: ConfigSource): string {
+  if (source.scope === 'user') return 'user settings';
+  return source.file ?? (source.folder ? `settings of folder ${source.folder.name}` : 'workspace settings');
+}
+
+function uniqueName(wanted: string, taken: Set<string>): string {
+  let name = wanted;
+  for (let i = 2; taken.has(name); i++) name = `${wanted} #${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** Header and environment variable names whose values are credentials: never logged, never shown. */
+export const SENSITIVE_NAME = /authorization|cookie|token|secret|key|password|credential|session/i;
+
 /** Validates and resolves one entry. */
-export function parseEntry(name: string, raw: unknown, ctx: VariableContext): { config: ServerConfig } | { issue: ConfigIssue } {
+export function parseEntry(
+  name: string,
+  raw: unknown,
+  ctx: VariableContext,
+): { config: ServerConfig; definition: ServerEntry; secrets: string[] } | { issue: ConfigIssue } {
   if (name.trim() === '' || name.length > MAX_NAME_LENGTH) {
     return { issue: { server: name.slice(0, MAX_NAME_LENGTH), field: '(name)', message: `server names must be 1–${MAX_NAME_LENGTH} characters` } };
   }
@@ -119,7 +195,9 @@ export function parseEntry(name: string, raw: unknown, ctx: VariableContext): { 
   if ('command' in entry) {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(entry.env ?? {})) {
-      if (value !== null) env[key] = resolver.resolve(`env.${key}`, String(value));
+      if (value === null) continue;
+      env[key] = resolver.resolve(`env.${key}`, String(value));
+      if (SENSITIVE_NAME.test(key)) resolver.secrets.add(env[key]);
     }
     config = {
       name,
@@ -134,14 +212,17 @@ export function parseEntry(name: string, raw: unknown, ctx: VariableContext): { 
   } else {
     const url = resolver.resolve('url', entry.url);
     const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(entry.headers ?? {})) headers[key] = resolver.resolve(`headers.${key}`, value);
+    for (const [key, value] of Object.entries(entry.headers ?? {})) {
+      headers[key] = resolver.resolve(`headers.${key}`, value);
+      if (SENSITIVE_NAME.test(key)) resolver.secrets.add(headers[key]);
+    }
     config = { name, type: entry.type, url, headers, ...options };
     if (resolver.issue === undefined) {
       const urlIssue = checkServerUrl(url);
       if (urlIssue) return { issue: { server: name, field: 'url', message: urlIssue } };
     }
   }
-  return resolver.issue ? { issue: resolver.issue } : { config };
+  return resolver.issue ? { issue: resolver.issue } : { config, definition: entry, secrets: [...resolver.secrets].filter((v) => v !== '') };
 }
 
 /** Server URLs must be absolute http(s) URLs. */
@@ -158,13 +239,15 @@ function checkServerUrl(url: string): string | undefined {
 
 class FieldResolver {
   issue: ConfigIssue | undefined;
+  /** Every value taken from the environment. */
+  readonly secrets = new Set<string>();
   constructor(
     private readonly server: string,
     private readonly ctx: VariableContext,
   ) {}
 
   resolve(field: string, value: string): string {
-    const r = resolveVariables(value, this.ctx);
+    const r = resolveVariables(value, this.ctx, (_name, resolved) => this.secrets.add(resolved));
     if (r.ok) return r.value;
     this.issue ??= { server: this.server, field, message: r.error };
     return value;

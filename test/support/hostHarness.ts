@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { parseEntry, type ConfigScope, type ServerConfig } from '../../src/host/config';
+import { parseServersSetting, type ConfigScope, type ConfiguredServer } from '../../src/host/config';
 import { Emitter } from '../../src/host/events';
 import { ServerManager, type ServerManagerDeps } from '../../src/host/serverManager';
 import { HostError } from '../../src/host/errors';
@@ -40,13 +40,13 @@ export class TestRoots implements RootsProvider {
   }
 }
 
-/** Turns settings-style entries into validated configs (fails the test on an issue). */
-export function configs(entries: Record<string, unknown>, scope: ConfigScope = 'user'): Array<ServerConfig & { scope: ConfigScope }> {
-  return Object.entries(entries).map(([name, raw]) => {
-    const r = parseEntry(name, raw, { userHome: '/tmp', env: process.env, workspaceFolder: ROOT });
-    if ('issue' in r) throw new Error(`bad test config: ${JSON.stringify(r.issue)}`);
-    return { ...r.config, scope };
-  });
+/** Turns settings-style entries into validated configs, as read from one scope (fails the test on an issue). */
+export function configs(entries: Record<string, unknown>, scope: ConfigScope = 'user'): ConfiguredServer[] {
+  const file = scope === 'workspace' ? path.join(ROOT, '.vscode', 'settings.json') : undefined;
+  const folder = scope === 'workspace' ? { name: path.basename(ROOT), path: ROOT } : undefined;
+  const parsed = parseServersSetting([{ scope, value: entries, file, folder }], { userHome: '/tmp', env: process.env, workspaceFolder: ROOT });
+  if (parsed.issues.length > 0) throw new Error(`bad test config: ${JSON.stringify(parsed.issues)}`);
+  return parsed.servers;
 }
 
 export const refuseAll: SamplingHandler & ElicitationHandler = {
@@ -110,8 +110,12 @@ export function waitFor(manager: ServerManager, predicate: () => boolean, timeou
 }
 
 /** Starts an HTTP fixture server and returns its URL. */
-export async function startHttpFixture(script: 'http-server.mjs' | 'sse-server.mjs', args: string[] = []): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startHttpFixture(
+  script: 'http-server.mjs' | 'sse-server.mjs',
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const rl = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(rl, 'line'), once(child, 'exit').then(() => { throw new Error(`${script} exited early`); })])) as [string];
   const match = /^LISTENING (\S+)$/.exec(line);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEntry, parseEnvFile, parseServersSetting, sameConnection, type ServerConfig } from '../../src/host/config';
-import { resolveVariables } from '../../src/host/variables';
+import { listVariables, resolveVariables } from '../../src/host/variables';
 
 const ctx = { workspaceFolder: '/ws', userHome: '/home/me', env: { TOKEN: 'abc', EMPTY: '' } };
 
@@ -25,9 +25,28 @@ describe('variables', () => {
     assert.deepEqual(resolveVariables('x${env:NOPE}y', ctx), { ok: true, value: 'xy' });
   });
   it('reports unknown variables by name', () => {
+    const r = resolveVariables('${config:x}', ctx);
+    assert.equal(r.ok, false);
+    assert.match((r as { error: string }).error, /unknown variable \$\{config:x\}/);
+  });
+  it('reports ${input:…} as not supported, by name', () => {
     const r = resolveVariables('${input:apiKey}', ctx);
     assert.equal(r.ok, false);
-    assert.match((r as { error: string }).error, /unknown variable \$\{input:apiKey\}/);
+    assert.match((r as { error: string }).error, /\$\{input:apiKey\} is not supported/);
+  });
+  it('lists the references of a string in order, classified', () => {
+    assert.deepEqual(listVariables('${env:A}-${input:b}-${workspaceFolder}-${userHome}-${x}'), [
+      { text: '${env:A}', kind: 'env', name: 'A' },
+      { text: '${input:b}', kind: 'input', name: 'b' },
+      { text: '${workspaceFolder}', kind: 'workspaceFolder' },
+      { text: '${userHome}', kind: 'userHome' },
+      { text: '${x}', kind: 'unknown' },
+    ]);
+  });
+  it('reports every value taken from the environment', () => {
+    const seen: Array<[string, string]> = [];
+    resolveVariables('${env:TOKEN}/${env:NOPE}', ctx, (name, value) => seen.push([name, value]));
+    assert.deepEqual(seen, [['TOKEN', 'abc'], ['NOPE', '']]);
   });
   it('reports workspaceFolder without an open folder', () => {
     const r = resolveVariables('${workspaceFolder}', { userHome: '/h', env: {} });
@@ -133,5 +152,62 @@ describe('restart decisions', () => {
 describe('env files', () => {
   it('parses KEY=value lines, quotes, comments and export', () => {
     assert.deepEqual(parseEnvFile('# c\nA=1\nexport B="two words"\nC=\'x\'\nD=val # note\n\nbad line\n'), { A: '1', B: 'two words', C: 'x', D: 'val' });
+  });
+});
+
+describe('servers from several scopes and folders', () => {
+  const api = { name: 'api', path: '/ws/api' };
+  const web = { name: 'web', path: '/ws/web' };
+  const folderSource = (folder: { name: string; path: string }, value: unknown) => ({ scope: 'workspace' as const, folder, file: `${folder.path}/.vscode/settings.json`, value });
+
+  it('resolves ${workspaceFolder} against the folder whose settings define the entry', () => {
+    const parsed = parseServersSetting(
+      [folderSource(api, { a: { command: 'node', args: ['${workspaceFolder}/a.js'] } }), folderSource(web, { b: { command: 'node', args: ['${workspaceFolder}/b.js'] } })],
+      ctx,
+    );
+    const args = Object.fromEntries(parsed.servers.map((s) => [s.name, s.type === 'stdio' ? s.args : []]));
+    assert.deepEqual(args, { a: ['/ws/api/a.js'], b: ['/ws/web/b.js'] });
+    assert.deepEqual(parsed.servers.map((s) => s.origin.file), ['/ws/api/.vscode/settings.json', '/ws/web/.vscode/settings.json']);
+  });
+  it('resolves ${workspaceFolder} in user and workspace-file entries to the first folder', () => {
+    const parsed = parseServersSetting([{ scope: 'user', value: { u: { command: '${workspaceFolder}/u' } } }, { scope: 'workspace', file: '/ws/x.code-workspace', value: { w: { command: '${workspaceFolder}/w' } } }], ctx);
+    assert.deepEqual(parsed.servers.map((s) => s.type === 'stdio' && s.command), ['/ws/u', '/ws/w']);
+  });
+  it('keeps both entries when two folders define the same name, qualified by folder, and lists the conflict', () => {
+    const parsed = parseServersSetting([folderSource(api, { db: { command: 'api-db' } }), folderSource(web, { db: { command: 'web-db' } })], ctx);
+    assert.deepEqual(parsed.servers.map((s) => [s.name, s.definedName, s.type === 'stdio' && s.command]), [
+      ['db (api)', 'db', 'api-db'],
+      ['db (web)', 'db', 'web-db'],
+    ]);
+    assert.deepEqual(parsed.conflicts, [{ name: 'db', qualified: ['db (api)', 'db (web)'] }]);
+    assert.deepEqual(parsed.issues, []);
+  });
+  it('lets a folder entry override a user or workspace-file entry of the same name, without a conflict', () => {
+    const parsed = parseServersSetting(
+      [{ scope: 'user', value: { db: { command: 'user-db' } } }, { scope: 'workspace', file: '/ws/x.code-workspace', value: { db: { command: 'ws-db' } } }, folderSource(web, { db: { command: 'web-db' } })],
+      ctx,
+    );
+    assert.deepEqual(parsed.servers.map((s) => [s.name, s.type === 'stdio' && s.command, s.origin.folder?.name]), [['db', 'web-db', 'web']]);
+    assert.deepEqual(parsed.conflicts, []);
+  });
+  it('does not let a qualified name take the name of another server', () => {
+    const parsed = parseServersSetting([{ scope: 'user', value: { 'db (api)': { command: 'mine' } } }, folderSource(api, { db: { command: 'a' } }), folderSource(web, { db: { command: 'b' } })], ctx);
+    const names = parsed.servers.map((s) => s.name);
+    assert.equal(new Set(names).size, names.length, names.join(', '));
+    assert.ok(names.includes('db (api)') && names.includes('db (api) #2'), names.join(', '));
+  });
+  it('keeps the unresolved entry next to the resolved one, and the values taken from the environment', () => {
+    const parsed = parseServersSetting(
+      [{ scope: 'workspace', value: { r: { type: 'http', url: 'https://x/mcp?k=${env:TOKEN}', headers: { 'X-Key': '${env:TOKEN}', Authorization: 'Bearer literal-credential', Accept: 'text/plain' } } } }],
+      ctx,
+    );
+    const [r] = parsed.servers;
+    assert.equal(r.type === 'http' && r.url, 'https://x/mcp?k=abc');
+    assert.equal('url' in r.definition && r.definition.url, 'https://x/mcp?k=${env:TOKEN}');
+    assert.deepEqual(r.secrets.sort(), ['Bearer literal-credential', 'abc']);
+  });
+  it('names the folder of a malformed value', () => {
+    const parsed = parseServersSetting([folderSource(web, 'nope')], ctx);
+    assert.match(parsed.issues[0].message, /\/ws\/web\/\.vscode\/settings\.json/);
   });
 });

@@ -11,11 +11,14 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 /**
  * Writes `samplingPolicy: "auto"` into a server's entry of
  * `mcpApprovalHost.servers`, at the scope the entry was defined in (user or
- * workspace), leaving every other field and server untouched. Throws when the
- * entry cannot be found there.
+ * workspace; `folderPath` names the folder of a folder-level entry), leaving
+ * every other field and server untouched. Throws when the entry cannot be
+ * found there.
  */
-export async function setAutoSamplingPolicy(server: string, scope: ConfigScope): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
+export async function setAutoSamplingPolicy(server: string, scope: ConfigScope, folderPath?: string): Promise<void> {
+  // A folder's entry is written back to that folder's settings (multi-root windows).
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const folder = folders.find((f) => f.uri.fsPath === folderPath) ?? folders[0];
   const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
   const inspected = config.inspect<unknown>(SERVERS);
   // Later scopes override earlier ones when settings are read, so look from the most specific down.
