@@ -1,5 +1,6 @@
 import type { CallToolResult, Implementation } from '@modelcontextprotocol/client';
-import { sameConnection, type ConfigScope, type ServerConfig } from './config';
+import { definitionHash, isOwnEdit, MemoryApprovalStore, needsApproval, redact, type ApprovalStore } from './approval';
+import { sameConnection, type ConfiguredServer, type ServerEntry } from './config';
 import { McpConnection, type CallToolOptions } from './connection';
 import { Disposable, type IDisposable } from './disposable';
 import { describeError } from './errors';
@@ -24,21 +25,32 @@ export interface ServerManagerDeps {
   baseDir(): string | undefined;
   timeouts(): { connectMs: number; toolIdleMs: number; toolMaxMs: number };
   backoff?: BackoffPolicy;
+  /** Approved workspace-defined servers (default: remembered until the host ends). */
+  approvals?: ApprovalStore;
 }
 
 /** A configured server with its state, as the UI sees it. */
 export interface ServerView {
   name: string;
-  config: ServerConfig & { scope: ConfigScope };
+  config: ConfiguredServer;
   state: ServerState;
-  /** Why a server is not started although configured (disabled, untrusted workspace). */
+  /** Why a server is not started although configured (disabled, untrusted workspace, needs approval). */
   blockedReason?: string;
+  blocked?: BlockReason;
+  /** The hash an approval of this definition is remembered by. */
+  definitionHash: string;
   connection?: McpConnection;
   lastStderr: string[];
 }
 
-/** Items for a server that cannot start. */
-export type BlockReason = 'disabled' | 'untrusted';
+/** Why a configured server cannot start. */
+export type BlockReason = 'disabled' | 'untrusted' | 'needsApproval';
+
+const BLOCK_TEXT: Record<BlockReason, string> = {
+  disabled: 'Disabled in settings',
+  untrusted: 'Workspace not trusted: servers from workspace settings do not start',
+  needsApproval: 'Needs approval',
+};
 
 class ManagedServer {
   state: ServerState = { kind: 'stopped' };
@@ -47,15 +59,29 @@ class ManagedServer {
   restartTimer: IDisposable | undefined;
   /** Increases on every start/stop so stale async completions are ignored. */
   generation = 0;
-  blockedReason: string | undefined;
+  blocked: BlockReason | undefined;
+  hash: string;
   readonly log: LogSink;
 
   constructor(
-    public config: ServerConfig & { scope: ConfigScope },
+    public config: ConfiguredServer,
     logFor: (name: string) => LogSink,
   ) {
-    this.log = logFor(config.name);
+    this.hash = definitionHash(config);
+    this.log = redactingSink(logFor(config.name), () => this.config.secrets);
   }
+}
+
+/** A log sink that never writes a value the server's definition took from the environment or a credential header. */
+function redactingSink(sink: LogSink, secrets: () => readonly string[]): LogSink {
+  const wrap = (write: (m: string) => void) => (message: string) => write(redact(message, secrets()));
+  return {
+    trace: wrap((m) => sink.trace(m)),
+    debug: wrap((m) => sink.debug(m)),
+    info: wrap((m) => sink.info(m)),
+    warn: wrap((m) => sink.warn(m)),
+    error: wrap((m) => sink.error(m)),
+  };
 }
 
 /**
@@ -69,9 +95,13 @@ export class ServerManager extends Disposable {
   /** Fires with a server name when that server changed, or undefined when the set changed. */
   readonly onDidChange = this._onDidChange.event;
   private workspaceTrusted = true;
+  private readonly approvals: ApprovalStore;
+  /** Edits the host is about to make to a server's entry at the person's request. */
+  private readonly ownEdits = new Map<string, Partial<ServerEntry>>();
 
   constructor(private readonly deps: ServerManagerDeps) {
     super();
+    this.approvals = deps.approvals ?? new MemoryApprovalStore();
   }
 
   /** All configured servers in configuration order. */
@@ -85,14 +115,15 @@ export class ServerManager extends Disposable {
   }
 
   private view(s: ManagedServer): ServerView {
-    return { name: s.config.name, config: s.config, state: s.state, blockedReason: s.blockedReason, connection: s.connection, lastStderr: s.stderr.toArray() };
+    const blockedReason = s.blocked && BLOCK_TEXT[s.blocked];
+    return { name: s.config.name, config: s.config, state: s.state, blockedReason, blocked: s.blocked, definitionHash: s.hash, connection: s.connection, lastStderr: s.stderr.toArray() };
   }
 
   /**
    * Applies a new configuration: removed servers stop, changed ones restart,
    * new ones start when `autoStart` allows. Option-only changes apply in place.
    */
-  applyConfig(configs: Array<ServerConfig & { scope: ConfigScope }>, workspaceTrusted: boolean): void {
+  applyConfig(configs: ConfiguredServer[], workspaceTrusted: boolean): void {
     this.workspaceTrusted = workspaceTrusted;
     const wanted = new Map(configs.map((c) => [c.name, c]));
     for (const [name, server] of this.servers) {
@@ -107,15 +138,17 @@ export class ServerManager extends Disposable {
         const server = new ManagedServer(config, (n) => this.deps.logFor(n));
         this.servers.set(config.name, server);
         this.updateBlocked(server);
-        if (!server.blockedReason && config.autoStart) void this.startServer(server);
+        if (!server.blocked && config.autoStart) void this.startServer(server);
         continue;
       }
       const restart = !sameConnection(existing.config, config);
+      this.carryOwnEdit(existing, config);
       existing.config = config;
-      const wasBlocked = existing.blockedReason;
+      existing.hash = definitionHash(config);
+      const wasBlocked = existing.blocked;
       this.updateBlocked(existing);
-      if (existing.blockedReason) {
-        if (existing.state.kind !== 'stopped') void this.stopServer(existing, existing.blockedReason);
+      if (existing.blocked) {
+        if (existing.state.kind !== 'stopped') void this.stopServer(existing, BLOCK_TEXT[existing.blocked]);
       } else if (restart && existing.state.kind !== 'stopped') {
         existing.log.info('Configuration changed: restarting');
         void this.restartServer(existing);
@@ -127,14 +160,66 @@ export class ServerManager extends Disposable {
   }
 
   private updateBlocked(server: ManagedServer): void {
-    if (server.config.disabled) server.blockedReason = 'Disabled in settings';
-    else if (server.config.scope === 'workspace' && !this.workspaceTrusted) server.blockedReason = 'Workspace not trusted: servers from workspace settings do not start';
-    else server.blockedReason = undefined;
+    const gated = needsApproval(server.config.origin);
+    if (server.config.disabled) server.blocked = 'disabled';
+    else if (gated && !this.workspaceTrusted) server.blocked = 'untrusted';
+    else if (gated && !this.approvals.has(server.hash)) server.blocked = 'needsApproval';
+    else server.blocked = undefined;
+  }
+
+  /** Keeps an approval across an edit the host made itself (see {@link expectOwnEdit}). */
+  private carryOwnEdit(existing: ManagedServer, next: ConfiguredServer): void {
+    const patch = this.ownEdits.get(next.name);
+    if (!patch || definitionHash(next) === existing.hash) return;
+    this.ownEdits.delete(next.name);
+    if (this.approvals.has(existing.hash) && isOwnEdit(existing.config.definition, patch, next.definition)) this.approvals.add(definitionHash(next));
+  }
+
+  /**
+   * Announces that the host is about to write `patch` into a server's entry
+   * because the person asked for it: an approved definition stays approved
+   * when the next configuration differs by exactly that patch.
+   */
+  expectOwnEdit(name: string, patch: Partial<ServerEntry>): void {
+    this.ownEdits.set(name, patch);
+  }
+
+  /** Servers that wait for the person's approval before they first run. */
+  pendingApproval(): ServerView[] {
+    return this.list().filter((s) => s.blocked === 'needsApproval');
+  }
+
+  /**
+   * Records the person's approval of the server's current definition and
+   * starts it. Throws when the server is blocked for another reason.
+   */
+  async approve(name: string, expectedHash?: string): Promise<void> {
+    const server = this.require(name);
+    // The definition may have changed while the person was reading the old one.
+    if (expectedHash !== undefined && expectedHash !== server.hash) throw new Error(`${name}: its definition changed while you reviewed it; review it again`);
+    if (server.blocked && server.blocked !== 'needsApproval') throw new Error(`${name}: ${BLOCK_TEXT[server.blocked]}`);
+    this.approvals.add(server.hash);
+    server.log.info('Approved by the person: this definition may start');
+    this.updateBlocked(server);
+    this._onDidChange.fire(name);
+    await this.startServer(server);
+  }
+
+  /** Forgets every approval: workspace-defined servers stop and ask again. */
+  async resetApprovals(): Promise<void> {
+    this.approvals.clear();
+    const stops: Array<Promise<void>> = [];
+    for (const server of this.servers.values()) {
+      this.updateBlocked(server);
+      if (server.blocked && server.state.kind !== 'stopped') stops.push(this.stopServer(server, 'server trust was reset'));
+    }
+    this._onDidChange.fire(undefined);
+    await Promise.all(stops);
   }
 
   async start(name: string): Promise<void> {
     const server = this.require(name);
-    if (server.blockedReason) throw new Error(`${name}: ${server.blockedReason}`);
+    if (server.blocked) throw new Error(`${name}: ${BLOCK_TEXT[server.blocked]}`);
     await this.startServer(server);
   }
 
@@ -144,7 +229,7 @@ export class ServerManager extends Disposable {
 
   async restart(name: string): Promise<void> {
     const server = this.require(name);
-    if (server.blockedReason) throw new Error(`${name}: ${server.blockedReason}`);
+    if (server.blocked) throw new Error(`${name}: ${BLOCK_TEXT[server.blocked]}`);
     await this.restartServer(server);
   }
 
@@ -155,7 +240,7 @@ export class ServerManager extends Disposable {
   async ensureRunning(name: string): Promise<void> {
     const server = this.require(name);
     if (server.state.kind === 'running') return;
-    if (server.blockedReason) throw new Error(`${name}: ${server.blockedReason}`);
+    if (server.blocked) throw new Error(`${name}: ${BLOCK_TEXT[server.blocked]}`);
     if (server.state.kind === 'stopped' || (server.state.kind === 'error' && server.state.retryInMs === undefined)) void this.startServer(server);
     const deadline = this.deps.timeouts().connectMs + 5000;
     await new Promise<void>((resolve, reject) => {
@@ -198,6 +283,8 @@ export class ServerManager extends Disposable {
   }
 
   private async startServer(server: ManagedServer, isRetry = false): Promise<void> {
+    // The one gate every start passes: nothing is spawned, contacted or resolved into a request while blocked.
+    if (server.blocked) return;
     if (!isRetry && (server.state.kind === 'starting' || server.state.kind === 'running')) return;
     server.restartTimer?.dispose();
     server.restartTimer = undefined;
@@ -211,19 +298,20 @@ export class ServerManager extends Disposable {
         clientInfo: this.deps.clientInfo,
         log: server.log,
         onStderrLine: (line) => {
-          server.stderr.push(line);
+          server.stderr.push(redact(line, server.config.secrets));
           server.log.info(`[stderr] ${line}`);
         },
         sampling: this.deps.sampling,
         elicitation: this.deps.elicitation,
         roots: this.deps.roots,
-        baseDir: this.deps.baseDir(),
+        // A folder's server runs in that folder by default.
+        baseDir: server.config.origin.folder?.path ?? this.deps.baseDir(),
         connectTimeoutMs: this.deps.timeouts().connectMs,
         traceEnabled: this.deps.traceEnabled ? () => this.deps.traceEnabled?.(server.config.name) ?? false : undefined,
       });
     } catch (err) {
       if (generation !== server.generation) return;
-      this.fail(server, `failed to start: ${describeError(err)}`);
+      this.fail(server, redact(`failed to start: ${describeError(err)}`, server.config.secrets));
       return;
     }
     if (generation !== server.generation || this.isDisposed) {
@@ -234,7 +322,7 @@ export class ServerManager extends Disposable {
     connection.onDidClose((e) => {
       if (server.connection !== connection) return;
       server.connection = undefined;
-      if (!e.expected) this.fail(server, e.reason ?? 'the connection closed');
+      if (!e.expected) this.fail(server, redact(e.reason ?? 'the connection closed', server.config.secrets));
     });
     connection.onDidChangeLists(() => this._onDidChange.fire(server.config.name));
     this.setState(server, { type: 'connected', at: this.deps.clock.now() });

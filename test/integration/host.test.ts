@@ -184,6 +184,9 @@ describe('configuration changes', () => {
       assert.match(h.manager.get('theirs')?.blockedReason ?? '', /not trusted/);
       await assert.rejects(h.manager.start('theirs'), /not trusted/);
       h.manager.applyConfig([...configs({ mine: { command: process.execPath, args: [V1_STDIO] } }, 'user'), ...configs({ theirs: { command: process.execPath, args: [V1_STDIO] } }, 'workspace')], true);
+      // Trusted now, but a workspace-defined server still waits for its approval (see approval.test.ts).
+      assert.equal(h.manager.get('theirs')?.blocked, 'needsApproval');
+      await h.manager.approve('theirs');
       await running(h, 'theirs');
     } finally {
       await h.dispose();
