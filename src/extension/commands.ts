@@ -66,6 +66,8 @@ export function createCommands(deps: CommandDeps): Map<string, CommandFn> {
   register('showHostLog', () => logs.host.show(true));
   register('startServer', async (arg) => {
     const name = await resolveServer(manager, arg, 'Start which server?', (k) => k === 'stopped' || k === 'error');
+    // A server the workspace defines starts only through its review.
+    if (name && manager.get(name)?.blocked === 'needsApproval') return vscode.commands.executeCommand('mcpApprovalHost.reviewServer', name);
     if (name) await withErrors(logs, name, () => manager.start(name));
   });
   register('stopServer', async (arg) => {

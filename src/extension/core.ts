@@ -17,6 +17,7 @@ import { HostControls } from '../host/requests/controls';
 import { BrokerRequestsModel } from './requestsModel';
 import { RequestsViewProvider } from './requestsView';
 import { WorkspaceRoots } from './roots';
+import { ServerApprovalUi, WorkspaceApprovalStore } from './serverApproval';
 import { ServersTreeProvider } from './serversTree';
 import { settings, Settings } from './settings';
 import { StatusBar } from './statusBar';
@@ -72,6 +73,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     roots,
     baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     timeouts: () => settings.timeouts(),
+    approvals: new WorkspaceApprovalStore(context.workspaceState),
   });
   context.subscriptions.push({ dispose: () => void m.shutdown() });
 
@@ -109,12 +111,17 @@ export function createCore(context: vscode.ExtensionContext): Core {
 
   const commands = createCommands({ context, manager: m, logs, revealRequests: () => requestsView.reveal(), refreshTree: () => tree.refresh() });
   for (const [id, fn] of featureCommands) commands.set(id, fn);
+  const approvalUi = new ServerApprovalUi(m, logs);
+  commands.set('mcpApprovalHost.reviewServer', (arg) => approvalUi.review(arg));
+  commands.set('mcpApprovalHost.resetServerTrust', () => approvalUi.resetTrust());
 
   const issues = new IssueReporter(logs);
   const apply = () => {
     const parsed = settings.servers();
     issues.report(parsed.issues);
+    approvalUi.reportConflicts(parsed.conflicts);
     m.applyConfig(parsed.servers, vscode.workspace.isTrusted);
+    approvalUi.update();
   };
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

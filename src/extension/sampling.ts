@@ -36,7 +36,9 @@ export function createSamplingHandler(deps: FeatureDeps): SamplingHandler & vsco
     alwaysAllow: async (server) => {
       const config = deps.manager().get(server)?.config;
       if (!config) throw new Error(`"${server}" is no longer configured`);
-      await setAutoSamplingPolicy(server, config.scope);
+      // The person's own edit keeps an approval of a workspace-defined server.
+      deps.manager().expectOwnEdit(server, { samplingPolicy: 'auto' });
+      await setAutoSamplingPolicy(config.definedName, config.scope, config.origin.folder?.path);
       log.info(`Sampling policy of "${server}" set to auto from a request card`);
     },
     openText: (_title, text) => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Prompt, Resource, Tool } from '@modelcontextprotocol/client';
 import { describeState } from '../host/lifecycle';
 import type { ServerManager, ServerView } from '../host/serverManager';
+import { summaryOf } from './serverApproval';
 
 /** Tree nodes: a server, a group under it, or one tool / prompt / resource. */
 export type TreeNode =
@@ -113,15 +114,20 @@ function serverItem(server: ServerView): vscode.TreeItem {
   item.id = `server:${server.name}:${server.state.kind}`;
   const status = server.blockedReason ?? describeState(server.state);
   item.description = plain(status, 80);
-  item.contextValue = `server.${server.state.kind}`;
+  item.contextValue = server.blocked === 'needsApproval' ? 'server.needsApproval' : `server.${server.state.kind}`;
   item.iconPath = stateIcon(server);
   const info = server.connection?.serverInfo;
+  // The unresolved definition: ${env:…} stays a name, header values are never shown.
+  const summary = summaryOf(server);
   const lines = [
     server.name,
     `Status: ${plain(status, 300)}`,
-    server.config.type === 'stdio' ? `Command: ${plain([server.config.command, ...server.config.args].join(' '), 300)}` : `URL: ${plain(server.config.url, 300)}`,
-    `Defined in ${server.config.scope} settings`,
+    summary.transport === 'stdio' ? `Command: ${plain(summary.commandLine, 300)}` : `URL: ${plain(summary.url, 300)}`,
+    ...(summary.headerNames.length > 0 ? [`Headers: ${plain(summary.headerNames.join(', '), 300)}`] : []),
+    `Defined in ${plain(summary.where, 300)}`,
   ];
+  if (server.name !== server.config.definedName) lines.push(`Named after its folder: another folder also defines "${plain(server.config.definedName)}"`);
+  if (server.blocked === 'needsApproval') lines.push('', 'Defined by the workspace: review what it runs, then Trust and Start.');
   if (server.connection) {
     lines.push(`Transport: ${server.connection.transportKind}, protocol ${server.connection.protocolVersion ?? '?'} (${server.connection.era ?? '?'} era)`);
     if (info) lines.push(`Server reports: ${plain(info.name, 80)} ${plain(info.version, 40)}`);
@@ -132,6 +138,7 @@ function serverItem(server: ServerView): vscode.TreeItem {
 }
 
 function stateIcon(server: ServerView): vscode.ThemeIcon {
+  if (server.blocked === 'needsApproval') return new vscode.ThemeIcon('shield', new vscode.ThemeColor('list.warningForeground'));
   if (server.blockedReason) return new vscode.ThemeIcon(server.config.disabled ? 'circle-slash' : 'workspace-untrusted', new vscode.ThemeColor('disabledForeground'));
   switch (server.state.kind) {
     case 'running':
