@@ -1,14 +1,15 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseEntry } from '../host/config';
 import { candidatesFrom, claudeDesktopConfigPath, type ImportCandidate } from '../host/importConfig';
+import { confirmUserImport, describeTarget, existingAt, importDetail, importLines, targetFor, writeImports, type ImportTarget } from './importTargets';
+import { safeText } from './approvalText';
 import { settings } from './settings';
 
-async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCandidate[]> {
+async function readCandidates(uri: vscode.Uri, label: string): Promise<Array<ImportCandidate & { target: ImportTarget }>> {
   try {
     const bytes = await vscode.workspace.fs.readFile(uri);
-    return candidatesFrom(new TextDecoder().decode(bytes), label);
+    const target = targetFor(uri);
+    return candidatesFrom(new TextDecoder().decode(bytes), label).map((c) => ({ ...c, target }));
   } catch {
     return [];
   }
@@ -16,11 +17,13 @@ async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCan
 
 /**
  * "Import Servers…": finds entries in `.vscode/mcp.json` and Claude Desktop's
- * config, lets the person pick, and writes them to the user setting. Nothing
- * is started here; imported servers start like any other configured server.
+ * config, lets the person pick, and writes them where they belong (see
+ * importTargets.ts): a workspace's entries into that folder's settings, where
+ * they still need an approval; the person's own into user settings after a
+ * dialog that shows what will run. Nothing is started here.
  */
 export async function importServers(): Promise<void> {
-  const sources: Array<Promise<ImportCandidate[]>> = [];
+  const sources: Array<Promise<Array<ImportCandidate & { target: ImportTarget }>>> = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`));
   }
@@ -34,23 +37,28 @@ export async function importServers(): Promise<void> {
     }
     if (candidates.length === 0) return;
   }
-  const existing = settings.rawUserServers();
   const items = candidates.map((c) => {
-    const check = parseEntry(c.name, c.entry, { userHome: os.homedir(), env: process.env, workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
-    const summary = typeof c.entry.command === 'string' ? [c.entry.command, ...(Array.isArray(c.entry.args) ? c.entry.args : [])].join(' ') : String(c.entry.url ?? '');
+    const replaces = c.name in existingAt(c.target);
     return {
-      label: c.name,
-      description: `${c.source}${c.name in existing ? ' — replaces the existing entry' : ''}`,
-      detail: 'issue' in check ? `$(warning) ${check.issue.field}: ${check.issue.message}` : summary.slice(0, 200),
-      picked: !(c.name in existing) && !('issue' in check),
+      label: safeLabel(c.name),
+      description: `${safeLabel(c.source)} → ${describeTarget(c.target)}${replaces ? ' — replaces the existing entry' : ''}`,
+      detail: importDetail(c.name, c.entry, c.target),
+      picked: !replaces && importLines(c.name, c.entry, c.target).ok,
       candidate: c,
     };
   });
-  const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Import MCP servers into your user settings', placeHolder: 'Pick the servers to import' });
+  const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Import MCP servers', placeHolder: 'Pick the servers to import' });
   if (!picks || picks.length === 0) return;
-  for (const pick of picks) existing[pick.candidate.name] = pick.candidate.entry;
-  await settings.writeUserServers(existing);
-  void vscode.window.showInformationMessage(`Imported ${picks.length} server${picks.length === 1 ? '' : 's'} into mcpApprovalHost.servers.`);
+  const chosen = picks.map((p) => p.candidate);
+  if (!(await confirmUserImport(chosen.filter((c) => c.target.kind === 'user')))) return;
+  const toFolders = await writeImports(chosen);
+  const text = `Imported ${picks.length} server${picks.length === 1 ? '' : 's'} into mcpApprovalHost.servers.`;
+  void vscode.window.showInformationMessage(toFolders > 0 ? `${text} Servers imported into workspace settings start after you review them.` : text);
+}
+
+/** Names from a file as quick pick text (see approvalText.ts). */
+function safeLabel(text: string): string {
+  return safeText(text, 120);
 }
 
 /** "Add Server…": a short guided flow for a stdio command or a URL. */

@@ -56,6 +56,19 @@ export const settings = {
   async writeUserServers(value: Record<string, unknown>): Promise<void> {
     await config().update(Settings.servers, value, vscode.ConfigurationTarget.Global);
   },
+
+  /** The raw value in a folder's own settings (the workspace settings of a single-folder window). */
+  rawFolderServers(folder: vscode.WorkspaceFolder): Record<string, unknown> {
+    const inspected = vscode.workspace.getConfiguration(Settings.section, folder.uri).inspect<unknown>(Settings.servers);
+    const value = vscode.workspace.workspaceFile ? inspected?.workspaceFolderValue : inspected?.workspaceValue;
+    return value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  },
+
+  /** Writes a folder's own value; servers there need the person's approval before they start. */
+  async writeFolderServers(folder: vscode.WorkspaceFolder, value: Record<string, unknown>): Promise<void> {
+    const target = vscode.workspace.workspaceFile ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+    await vscode.workspace.getConfiguration(Settings.section, folder.uri).update(Settings.servers, value, target);
+  },
 };
 
 function folderRef(folder: vscode.WorkspaceFolder): FolderRef {
