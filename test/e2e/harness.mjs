@@ -222,12 +222,19 @@ let instanceCounter = 0;
  * @param {Record<string,string>} [opts.files] extra workspace files (relative path → content)
  * @param {string} [opts.label] name for logs in artifacts/e2e/logs/<label>
  * @param {{width:number,height:number}} [opts.viewport]
+ * @param {Record<string,string>} [opts.env] extra environment for code-server (its extension host and
+ *   the servers it starts inherit it, so `${env:NAME}` in a server entry sees it)
+ * @param {Array<{name:string, settings?:object, files?:Record<string,string>}>} [opts.folders] open a
+ *   multi-root workspace: `<workspace>/<name>/` per folder with its own `.vscode/settings.json`, and
+ *   `<workspace>/test.code-workspace` whose `settings` are `workspaceSettings`
+ * @param {'disabled'|'untrusted'} [opts.workspaceTrust] `disabled` (default): `--disable-workspace-trust`;
+ *   `untrusted`: workspace trust on and the workspace opens in Restricted Mode (no startup prompt)
  */
 export async function startVsCode(opts = {}) {
   const t0 = Date.now();
   const {
     workspaceSettings = {}, userSettings = {}, theme = DARK_THEME, files = {},
-    viewport = { width: 1400, height: 900 },
+    viewport = { width: 1400, height: 900 }, env: extraEnv = {}, folders, workspaceTrust = 'disabled',
   } = opts;
   const mainExtension = opts.mainExtension ?? process.env.E2E_MAIN !== '0';
   const label = (opts.label || `vscode-${process.pid}-${++instanceCounter}`).replace(/[^\w.-]+/g, '_');
@@ -246,11 +253,29 @@ export async function startVsCode(opts = {}) {
   for (const d of [userDataDir, extensionsDir, workspaceDir, controlDir]) mkdirSync(d, { recursive: true });
 
   const userSettingsFile = join(userDataDir, 'User', 'settings.json');
+  // A multi-root window keeps its workspace settings in the .code-workspace file.
+  const workspaceFile = folders ? join(workspaceDir, 'test.code-workspace') : undefined;
   const workspaceSettingsFile = join(workspaceDir, '.vscode', 'settings.json');
-  let currentUserSettings = { ...baseUserSettings(theme, controlDir), ...userSettings };
+  const trustSettings = workspaceTrust === 'untrusted'
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }
+    : {};
+  let currentUserSettings = { ...baseUserSettings(theme, controlDir), ...trustSettings, ...userSettings };
   let currentWorkspaceSettings = { ...workspaceSettings };
+  const writeWorkspaceSettings = (value) => {
+    if (workspaceFile) writeJson(workspaceFile, { folders: folders.map((f) => ({ path: f.name })), settings: value });
+    else writeJson(workspaceSettingsFile, value);
+  };
   writeJson(userSettingsFile, currentUserSettings);
-  writeJson(workspaceSettingsFile, currentWorkspaceSettings);
+  writeWorkspaceSettings(currentWorkspaceSettings);
+  const folderSettings = new Map();
+  for (const folder of folders ?? []) {
+    folderSettings.set(folder.name, { ...(folder.settings ?? {}) });
+    writeJson(join(workspaceDir, folder.name, '.vscode', 'settings.json'), folderSettings.get(folder.name));
+    for (const [rel, content] of Object.entries(folder.files ?? {})) {
+      mkdirSync(dirname(join(workspaceDir, folder.name, rel)), { recursive: true });
+      writeFileSync(join(workspaceDir, folder.name, rel), content);
+    }
+  }
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(dirname(join(workspaceDir, rel)), { recursive: true });
     writeFileSync(join(workspaceDir, rel), content);
@@ -261,7 +286,7 @@ export async function startVsCode(opts = {}) {
   // XDG folders inside the run folder: code-server keeps a heartbeat and logs in
   // $XDG_DATA_HOME/code-server and Chromium its crash reports in $XDG_CONFIG_HOME.
   const xdg = { XDG_DATA_HOME: join(runDir, 'xdg', 'data'), XDG_CONFIG_HOME: join(runDir, 'xdg', 'config'), XDG_CACHE_HOME: join(runDir, 'xdg', 'cache') };
-  const env = childEnv({ ...xdg, E2E_CONTROL_DIR: controlDir, E2E_MODEL_LOG: join(controlDir, 'model-log.jsonl') });
+  const env = childEnv({ ...extraEnv, ...xdg, E2E_CONTROL_DIR: controlDir, E2E_MODEL_LOG: join(controlDir, 'model-log.jsonl') });
   const csBase = [paths.codeServerEntry, '--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   // Install the extensions the way a user would.
@@ -280,8 +305,8 @@ export async function startVsCode(opts = {}) {
   const logFd = openSync(csLog, 'a');
   const cs = spawn(paths.node24, [
     ...csBase, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--ignore-last-opened', workspaceDir,
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust === 'untrusted' ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override', '--ignore-last-opened', workspaceFile ?? workspaceDir,
   ], { env, detached: true, stdio: ['ignore', logFd, logFd] });
   trackGroup(cs.pid, runDir);
   liveRuns.set(runDir, () => {
@@ -296,7 +321,7 @@ export async function startVsCode(opts = {}) {
   let browser;
   let stopped = false;
   const vs = {
-    runDir, userDataDir, extensionsDir, workspaceDir, controlDir, port, url: base, codeServerPid: cs.pid, label, screenshotsDir: SCREENSHOTS,
+    runDir, userDataDir, extensionsDir, workspaceDir, workspaceFile, controlDir, port, url: base, codeServerPid: cs.pid, label, screenshotsDir: SCREENSHOTS,
   };
 
   const stop = async ({ keep = process.env.E2E_KEEP === '1' } = {}) => {
@@ -345,7 +370,8 @@ export async function startVsCode(opts = {}) {
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     vs.consoleErrors = consoleErrors;
 
-    await page.goto(`${base}/?folder=${encodeURIComponent(workspaceDir)}`, { waitUntil: 'domcontentloaded' });
+    const target = workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspaceDir)}`;
+    await page.goto(`${base}/?${target}`, { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ state: 'attached', timeout: 60000 });
     // The test extension activates on '*' and writes ready.json once the bridge runs:
     // that means the extension host is up and every installed extension was scanned.
@@ -360,7 +386,9 @@ export async function startVsCode(opts = {}) {
     getUserSettings: () => currentUserSettings,
     setUserSettingsMirror: (s) => { currentUserSettings = s; },
     getWorkspaceSettings: () => currentWorkspaceSettings,
-    setWorkspaceSettings: (s) => { currentWorkspaceSettings = s; writeJson(workspaceSettingsFile, s); },
+    setWorkspaceSettings: (s) => { currentWorkspaceSettings = s; writeWorkspaceSettings(s); },
+    getFolderSettings: (name) => folderSettings.get(name),
+    setFolderSettings: (name, s) => { folderSettings.set(name, s); writeJson(join(workspaceDir, name, '.vscode', 'settings.json'), s); },
   }));
   debug(`VS Code ready at ${base} in ${Date.now() - t0} ms (${runDir})`);
   vs.startupMs = Date.now() - t0;

@@ -359,9 +359,17 @@ export function makeApi(vs, settings) {
       for (const [key, value] of Object.entries(patch)) await api.invoke('e2eTest.updateSetting', key, value, 'global');
       settings.setUserSettingsMirror({ ...settings.getUserSettings(), ...patch });
     },
-    /** Merges into `<workspace>/.vscode/settings.json` (VS Code picks the change up live). */
+    /**
+     * Merges into `<workspace>/.vscode/settings.json`, or the `.code-workspace` file's settings
+     * of a multi-root window (VS Code picks the change up live).
+     */
     updateWorkspaceSettings(patch) {
       settings.setWorkspaceSettings({ ...settings.getWorkspaceSettings(), ...patch });
+    },
+    /** Merges into `<workspace>/<folder>/.vscode/settings.json` of a multi-root window (startVsCode `folders`). */
+    updateFolderSettings(folder, patch) {
+      if (!settings.getFolderSettings(folder)) throw new Error(`no folder "${folder}" in this workspace`);
+      settings.setFolderSettings(folder, { ...settings.getFolderSettings(folder), ...patch });
     },
     /** Switches the color theme through the settings file and waits for the workbench to repaint. */
     async setTheme(theme) {
