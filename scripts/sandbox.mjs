@@ -83,8 +83,7 @@ async function main() {
     'extensions.autoCheckUpdates': false,
     'git.openRepositoryInParentFolders': 'never',
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  });
-  writeJson(join(dirs.workspace, '.vscode', 'settings.json'), {
+    // In user settings: a server the workspace defined would first ask for approval.
     'mcpApprovalHost.servers': {
       demo: { type: 'stdio', command: process.execPath, args: [join(REPO, 'examples', 'demo-server', 'server.mjs')] },
     },

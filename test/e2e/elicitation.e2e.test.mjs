@@ -60,7 +60,7 @@ describe('elicitation in VS Code', { timeout: 600000 }, () => {
   const noCards = () => waitFor(async () => (await (await requests()).locator('article.card:not(.card-closed)').count()) === 0, 10000, { message: 'no open cards' });
 
   before(async () => {
-    vs = await startVsCode({ label: 'elicitation', theme: DARK_THEME, workspaceSettings: { 'mcpApprovalHost.servers': { demo, fx, edge } } });
+    vs = await startVsCode({ label: 'elicitation', theme: DARK_THEME, userSettings: { 'mcpApprovalHost.servers': { demo, fx, edge } } });
     await waitFor(async () => {
       const rows = await vs.readServersTree();
       return ['demo', 'fx', 'edge'].every((n) => rows.some((r) => r.label === n && /running/i.test(r.description)));

@@ -94,7 +94,7 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     waitFor(async () => (await frame.locator('article.card-sampling:not(.card-closed)').count()) === 0, 15000, { message: 'card answered and gone' });
 
   before(async () => {
-    vs = await startVsCode({ label: 'sampling', theme: DARK_THEME, workspaceSettings: { 'mcpApprovalHost.servers': servers } });
+    vs = await startVsCode({ label: 'sampling', theme: DARK_THEME, userSettings: { 'mcpApprovalHost.servers': servers } });
     await waitFor(async () => {
       const r = await vs.invoke('mcpApprovalHost.callTool', 'v1', 'echo', { text: 'up' }).catch(() => null);
       return r?.content?.[0]?.text === 'echo: up';

@@ -54,7 +54,8 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
     vs = await startVsCode({
       label: 'smoke',
       theme: DARK_THEME,
-      workspaceSettings: { 'mcpApprovalHost.servers': { v1, v2, crashy } },
+      // User settings: servers a workspace defines wait for an approval (workspaceTrust.e2e.test.mjs).
+      userSettings: { 'mcpApprovalHost.servers': { v1, v2, crashy } },
     });
   });
 
@@ -135,7 +136,7 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
     const bad = await serverRow('crashy', (x) => /error|crash|fail/i.test(x.description));
     assert.match(bad.description, /error|crash|fail/i);
     await vs.screenshot('smoke-servers-crashy-error');
-    vs.updateWorkspaceSettings({ 'mcpApprovalHost.servers': { v1, v2, crashy: stdioServer('v1-stdio-server.mjs', { env: { FIXTURE_CRASH_ON_START: '0' } }) } });
+    await vs.updateUserSettings({ 'mcpApprovalHost.servers': { v1, v2, crashy: stdioServer('v1-stdio-server.mjs', { env: { FIXTURE_CRASH_ON_START: '0' } }) } });
     const good = await serverRow('crashy', (x) => /running/i.test(x.description), 45000);
     assert.match(good.description, /running/i);
   });
@@ -246,20 +247,30 @@ describe('MCP Approval Host with no servers configured (light theme)', { timeout
     await vs.screenshot('added-server-light');
   });
 
-  step('Import Servers… copies an entry from .vscode/mcp.json into the setting, and only then does it start', async () => {
+  step('Import Servers… copies an entry from .vscode/mcp.json into the workspace settings, where it waits for approval like any server the workspace defines', async () => {
     assert.ok(!(await vs.readServersTree()).some((r) => r.label === 'from-mcp-json'), 'nothing starts from mcp.json by itself');
     await vs.runCommand(`${P}Import Servers…`);
-    await vs.waitForQuickInputTitle('Import MCP servers into your user settings', 15000);
+    await vs.waitForQuickInputTitle('Import MCP servers', 15000);
     const row = await vs.quickPickRow('from-mcp-json', { exact: false, timeout: 15000 });
-    assert.ok(row);
+    // The pick says where the entry goes and shows what it runs.
+    const rowText = (await row.textContent()) || '';
+    assert.match(rowText, /asks before it starts/);
+    assert.match(rowText, /Runs: node \S*v2-stdio-server\.mjs/);
     await vs.screenshot('import-servers-pick');
     await vs.page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
     await waitFor(async () => {
-      const rows = await vs.readServersTree();
-      const x = rows.find((y) => y.label === 'from-mcp-json');
-      return x && /running/i.test(x.description);
-    }, 30000, { message: 'imported server running' });
+      const x = (await vs.readServersTree()).find((y) => y.label === 'from-mcp-json');
+      return x && /needs approval/i.test(x.description);
+    }, 30000, { message: 'imported server waits for approval' });
     const setting = await vs.invoke('e2eTest.inspectSetting', 'mcpApprovalHost.servers');
-    assert.deepEqual(setting.globalValue?.['from-mcp-json'], { type: 'stdio', command: 'node', args: [`${FIXTURES}/v2-stdio-server.mjs`] });
+    assert.deepEqual(setting.workspaceValue?.['from-mcp-json'], { type: 'stdio', command: 'node', args: [`${FIXTURES}/v2-stdio-server.mjs`] });
+    assert.equal(setting.globalValue?.['from-mcp-json'], undefined, 'not in user settings');
+    await vs.runCommand(`${P}Review and Start`);
+    const dialog = vs.page.locator('.monaco-dialog-box');
+    await dialog.getByRole('button', { name: 'Trust and Start' }).click();
+    await waitFor(async () => {
+      const x = (await vs.readServersTree()).find((y) => y.label === 'from-mcp-json');
+      return x && /running/i.test(x.description);
+    }, 30000, { message: 'imported server running after Trust and Start' });
   });
 });
