@@ -21,7 +21,7 @@ export function showToolResult(extensionUri: vscode.Uri, server: string, tool: s
     if (message?.type === 'ready') {
       const msg: ExtensionToWebview = { type: 'toolResult', view };
       void panel.webview.postMessage(msg);
-    } else if (message?.type === 'command' && message.command === 'openResultJson') {
+    } else if (message?.type === 'openResultJson') {
       const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(result, null, 2) });
       await vscode.window.showTextDocument(doc, { preview: false });
     }
