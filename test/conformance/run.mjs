@@ -93,7 +93,6 @@ const KNOWN_FAILURES = {
     'auth/iss-unexpected': 'no OAuth: the host stops at the first 401',
     'auth/iss-normalized': 'no OAuth: the host stops at the first 401',
     'auth/metadata-issuer-mismatch': 'no OAuth: the host stops at the first 401',
-    'sep-2322-client-request-state': 'the SDK rejects a result without resultType',
   },
 };
 

@@ -6,16 +6,26 @@
  * it can answer -32602 with a readable reason AND show what was refused.
  * Valid requests take the SDK's path unchanged (validation of request and result).
  */
-import { Client, type ClientContext, type JSONRPCRequest, type Result } from '@modelcontextprotocol/client';
+import { Client, type ClientContext, type JSONRPCRequest, type JSONRPCResponse, type Result } from '@modelcontextprotocol/client';
+import { withDefaultResultType } from '../resultType';
 import { checkElicitationParams } from './params';
 
 /** Receives elicitation requests the host refuses; it should throw the -32602 error. */
 export type RefusedElicitationRoute = (params: unknown, ctx: ClientContext) => Promise<Result>;
 
-/** A `Client` that routes out-of-spec elicitation requests to `onRefusedElicitation`. */
+/**
+ * A `Client` that routes out-of-spec elicitation requests to
+ * `onRefusedElicitation`, and treats a 2026-era result without `resultType`
+ * as complete (see `resultType.ts` for the SDK gap).
+ */
 export class HostClient extends Client {
   /** Set before connecting; when unset, the SDK's own refusal applies. */
   onRefusedElicitation: RefusedElicitationRoute | undefined;
+
+  protected override _onresponse(response: JSONRPCResponse): void {
+    // Legacy results never carry resultType; the legacy codec needs none.
+    super._onresponse(this.getProtocolEra() === 'legacy' ? response : withDefaultResultType(response));
+  }
 
   protected override _wrapHandler(method: string, handler: (request: JSONRPCRequest, ctx: ClientContext) => Promise<Result>): (request: JSONRPCRequest, ctx: ClientContext) => Promise<Result> {
     const wrapped = super._wrapHandler(method, handler);
