@@ -130,6 +130,7 @@ export class McpConnection extends Disposable {
     client.onclose = () => connection.handleTransportClosed();
     traceMessages(transport, deps);
     client.onerror = (err) => deps.log.warn(`protocol error: ${describeError(err)}`);
+    client.onInputOmitted = (method, reason) => deps.log.info(`${method} refused (${describeError(reason)}): retrying without it, so the server learns`);
     const info = client.getServerVersion();
     deps.log.info(
       `Connected over ${kind}: ${info ? `${info.name} ${info.version}` : 'anonymous server'}, protocol ${client.getNegotiatedProtocolVersion() ?? '?'} (${client.getProtocolEra() ?? '?'} era)`,
