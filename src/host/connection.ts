@@ -4,6 +4,8 @@ import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
 import { ConnectionGoneError, describeError, toProtocolError } from './errors';
 import { Emitter } from './events';
+import type { HostOAuthProvider } from './auth/oauthProvider';
+import { withAuthorization } from './auth/signIn';
 import { HostClient } from './elicitation/hostClient';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
@@ -24,6 +26,8 @@ export interface ConnectionDeps {
   connectTimeoutMs: number;
   /** True when protocol messages should be logged (trace level); checked per message. */
   traceEnabled?(): boolean;
+  /** The OAuth provider for a remote server, if it may sign in. */
+  auth?(config: Extract<ServerConfig, { type: 'http' | 'sse' }>): Promise<HostOAuthProvider | undefined>;
 }
 
 /** Options for one tool call. */
@@ -59,6 +63,8 @@ export class McpConnection extends Disposable {
   prompts: Prompt[] = [];
   resources: Resource[] = [];
 
+  /** The OAuth provider of a remote server that signs in; it completes a step-up during a call. */
+  private auth: HostOAuthProvider | undefined;
   private readonly inFlightCalls = new Map<number, ToolCallInfo>();
   private nextCallId = 1;
   private pendingServerRequests = 0;
@@ -90,13 +96,20 @@ export class McpConnection extends Disposable {
       transport.stderr?.on('end', () => splitter.flush());
       return McpConnection.connectWith(config, transport, 'stdio', deps);
     }
-    if (config.type === 'sse') return McpConnection.connectWith(config, createRemoteTransport(config, 'sse'), 'sse', deps);
+    const auth = await deps.auth?.(config);
+    const connection = await withAuthorization(auth, () => McpConnection.openRemote(config, deps, auth));
+    connection.auth = auth;
+    return connection;
+  }
+
+  private static async openRemote(config: Extract<ServerConfig, { type: 'http' | 'sse' }>, deps: ConnectionDeps, auth: HostOAuthProvider | undefined): Promise<McpConnection> {
+    if (config.type === 'sse') return McpConnection.connectWith(config, createRemoteTransport(config, 'sse', auth), 'sse', deps);
     try {
-      return await McpConnection.connectWith(config, createRemoteTransport(config, 'streamable'), 'streamable-http', deps);
+      return await McpConnection.connectWith(config, createRemoteTransport(config, 'streamable', auth), 'streamable-http', deps);
     } catch (err) {
       if (!shouldFallBackToSse(err)) throw err;
       deps.log.info(`Streamable HTTP refused (${describeError(err)}); falling back to HTTP+SSE`);
-      return McpConnection.connectWith(config, createRemoteTransport(config, 'sse'), 'sse', deps);
+      return McpConnection.connectWith(config, createRemoteTransport(config, 'sse', auth), 'sse', deps);
     }
   }
 
@@ -245,17 +258,20 @@ export class McpConnection extends Disposable {
     if (this.pendingServerRequests > 0) watchdog.pause();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     try {
-      const result = await this.client.callTool(
-        { name, arguments: args },
-        {
-          signal,
-          timeout: options.maxTotalMs,
-          maxTotalTimeout: options.maxTotalMs,
-          onprogress: (p) => {
-            watchdog.touch();
-            options.onProgress?.(p);
+      // A 403 insufficient_scope mid-call makes the SDK start a step-up sign-in.
+      const result = await withAuthorization(this.auth, () =>
+        this.client.callTool(
+          { name, arguments: args },
+          {
+            signal,
+            timeout: options.maxTotalMs,
+            maxTotalTimeout: options.maxTotalMs,
+            onprogress: (p) => {
+              watchdog.touch();
+              options.onProgress?.(p);
+            },
           },
-        },
+        ),
       );
       return result as CallToolResult;
     } catch (err) {
@@ -293,6 +309,7 @@ export class McpConnection extends Disposable {
     this.closing = true;
     const pid = this.pid;
     this.lifetime.abort(new ConnectionGoneError());
+    this.auth?.dispose();
     try {
       await this.client.close();
     } catch (err) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { SdkHttpError, SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import { SdkHttpError, SSEClientTransport, StreamableHTTPClientTransport, type OAuthClientProvider, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { parseEnvFile } from './config';
@@ -41,11 +41,14 @@ export async function createStdioTransport(config: StdioConfig, baseDir: string 
   });
 }
 
-/** Streamable HTTP first; `sse` only when configured or as the fallback. */
-export function createRemoteTransport(config: RemoteConfig, kind: 'streamable' | 'sse'): Transport {
+/**
+ * Streamable HTTP first; `sse` only when configured or as the fallback.
+ * `authProvider` (OAuth) is handed to the SDK, which handles 401 and step-up.
+ */
+export function createRemoteTransport(config: RemoteConfig, kind: 'streamable' | 'sse', authProvider?: OAuthClientProvider): Transport {
   const url = new URL(config.url);
   const requestInit: RequestInit = { headers: config.headers };
-  return kind === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+  return kind === 'sse' ? new SSEClientTransport(url, { requestInit, authProvider }) : new StreamableHTTPClientTransport(url, { requestInit, authProvider });
 }
 
 /**

@@ -20,6 +20,7 @@ import { RequestBroker } from '../../src/host/requests/broker';
 import { systemClock, type LogSink, type RootsProvider, type SamplingHandler } from '../../src/host/types';
 import { initialValues } from '../../src/shared/elicitation';
 import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
+import { conformanceAuth } from './auth';
 
 /** What the runner reads back. */
 export interface CutReport {
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
       elicitation: () => elicitation,
       roots,
       connectTimeoutMs: 20_000,
+      ...conformanceAuth(serverUrl, ctx),
     });
     report.connected = true;
     save();
