@@ -110,7 +110,7 @@ export function waitFor(manager: ServerManager, predicate: () => boolean, timeou
 }
 
 /** Starts an HTTP fixture server and returns its URL. */
-export async function startHttpFixture(script: 'http-server.mjs' | 'sse-server.mjs', args: string[] = []): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
+export async function startHttpFixture(script: 'http-server.mjs' | 'sse-server.mjs' | 'oauth-server.mjs', args: string[] = []): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const rl = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(rl, 'line'), once(child, 'exit').then(() => { throw new Error(`${script} exited early`); })])) as [string];
