@@ -6,6 +6,7 @@ import { recordElicitations } from '../host/requests/auditElicitations';
 import type { ConfigIssue } from '../host/config';
 import { ServerManager } from '../host/serverManager';
 import { systemClock } from '../host/types';
+import { createAuthFeature } from './auth';
 import { createElicitationHandler } from './elicitation';
 import type { FeatureDeps } from './features';
 import { createSamplingHandler } from './sampling';
@@ -59,7 +60,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
   };
   const samplingHandler = createSamplingHandler(featureDeps);
   const elicitationHandler = createElicitationHandler(featureDeps);
-  context.subscriptions.push(samplingHandler, elicitationHandler);
+  const authFeature = createAuthFeature(featureDeps);
+  context.subscriptions.push(samplingHandler, elicitationHandler, authFeature);
 
   const m = new ServerManager({
     clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
@@ -72,6 +74,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     roots,
     baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     timeouts: () => settings.timeouts(),
+    auth: authFeature.auth,
   });
   context.subscriptions.push({ dispose: () => void m.shutdown() });
 

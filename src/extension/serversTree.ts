@@ -111,9 +111,9 @@ function serverItem(server: ServerView): vscode.TreeItem {
   const expandable = server.connection || (server.state.kind === 'error' && server.lastStderr.length > 0);
   const item = new vscode.TreeItem(server.name, expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `server:${server.name}:${server.state.kind}`;
-  const status = server.blockedReason ?? describeState(server.state);
+  const status = server.blockedReason ?? (server.signIn && server.state.kind === 'stopped' ? 'Sign in required' : describeState(server.state));
   item.description = plain(status, 80);
-  item.contextValue = `server.${server.state.kind}`;
+  item.contextValue = server.signIn && server.state.kind === 'stopped' ? 'server.signIn' : `server.${server.state.kind}`;
   item.iconPath = stateIcon(server);
   const info = server.connection?.serverInfo;
   const lines = [
@@ -133,6 +133,7 @@ function serverItem(server: ServerView): vscode.TreeItem {
 
 function stateIcon(server: ServerView): vscode.ThemeIcon {
   if (server.blockedReason) return new vscode.ThemeIcon(server.config.disabled ? 'circle-slash' : 'workspace-untrusted', new vscode.ThemeColor('disabledForeground'));
+  if (server.signIn && server.state.kind === 'stopped') return new vscode.ThemeIcon('account', new vscode.ThemeColor('list.warningForeground'));
   switch (server.state.kind) {
     case 'running':
       return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));

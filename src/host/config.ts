@@ -27,6 +27,12 @@ const RemoteEntrySchema = z.object({
   type: z.enum(['http', 'sse']),
   url: z.string().min(1, 'must not be empty'),
   headers: z.record(z.string(), z.string()).optional(),
+  /** A client id pre-registered with the server's authorization server (else CIMD or dynamic registration). */
+  clientId: z.string().min(1, 'must not be empty').optional(),
+  /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
+  scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
+  // A secret in settings would be plain text on disk and in settings sync.
+  clientSecret: z.undefined({ error: 'must not be in settings: run "MCP Approval Host: Set Client Secret…" to keep it in secret storage' }).optional(),
   ...common,
 });
 
@@ -47,7 +53,7 @@ export interface ServerOptions {
 /** A validated server configuration with variables resolved. */
 export type ServerConfig =
   | ({ name: string; type: 'stdio'; command: string; args: string[]; env: Record<string, string>; envFile?: string; cwd?: string } & ServerOptions)
-  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string> } & ServerOptions);
+  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string>; clientId?: string; scopes?: string[] } & ServerOptions);
 
 /** A problem with one entry, naming the server and the field. */
 export interface ConfigIssue {
@@ -135,7 +141,7 @@ export function parseEntry(name: string, raw: unknown, ctx: VariableContext): { 
     const url = resolver.resolve('url', entry.url);
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(entry.headers ?? {})) headers[key] = resolver.resolve(`headers.${key}`, value);
-    config = { name, type: entry.type, url, headers, ...options };
+    config = { name, type: entry.type, url, headers, ...(entry.clientId !== undefined && { clientId: entry.clientId }), ...(entry.scopes && { scopes: entry.scopes }), ...options };
     if (resolver.issue === undefined) {
       const urlIssue = checkServerUrl(url);
       if (urlIssue) return { issue: { server: name, field: 'url', message: urlIssue } };
@@ -226,5 +232,5 @@ export function sameConnection(a: ServerConfig, b: ServerConfig): boolean {
 function connectionKey(c: ServerConfig): string {
   return c.type === 'stdio'
     ? JSON.stringify([c.type, c.command, c.args, Object.entries(c.env).sort(), c.envFile ?? null, c.cwd ?? null])
-    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort()]);
+    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort(), c.clientId ?? null, c.scopes ?? null]);
 }

@@ -8,7 +8,7 @@ import { McpConnection, type ConnectionDeps } from '../../src/host/connection';
 import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from '../../src/host/auth/types';
 import { Emitter } from '../../src/host/events';
-import { configs, MemoryLog, refuseAll, startHttpFixture } from '../support/hostHarness';
+import { configs, createHost, MemoryLog, refuseAll, startHttpFixture, waitFor } from '../support/hostHarness';
 
 class MemoryStore implements SecretStore {
   readonly values = new Map<string, string>();
@@ -121,5 +121,46 @@ describe('OAuth sign-in against a local protected server', () => {
     await provider.signOut();
     assert.equal(store.values.size, 0);
     await assert.rejects(open(store, person('allow'), false), SignInRequiredError);
+  });
+
+  it('the server manager shows "sign in required" at start-up and runs after Sign In', async () => {
+    const store = new MemoryStore();
+    const opened: URL[] = [];
+    const h = createHost({
+      auth: async (server, config, interactive) => {
+        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store, flow: person('allow', opened), clientName: 'test host' });
+        provider.interactive = interactive;
+        return provider;
+      },
+    });
+    try {
+      h.manager.applyConfig(configs({ remote: { type: 'http', url: fixture.url } }), true);
+      await waitFor(h.manager, () => h.manager.get('remote')?.signIn?.required === true, 15_000, 'sign in required');
+      assert.equal(h.manager.get('remote')?.state.kind, 'stopped');
+      assert.equal(opened.length, 0, 'no browser at start-up');
+      await h.manager.signIn('remote');
+      assert.equal(h.manager.get('remote')?.state.kind, 'running');
+      assert.equal(h.manager.get('remote')?.signIn, undefined);
+      assert.deepEqual((await h.manager.callTool('remote', 'echo', { text: 'signed in' })).content, [{ type: 'text', text: 'echo: signed in' }]);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('Sign In names the failed step when consent is denied', async () => {
+    const h = createHost({
+      auth: async (server, config, interactive) => {
+        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store: new MemoryStore(), flow: person('deny'), clientName: 'test host' });
+        provider.interactive = interactive;
+        return provider;
+      },
+    });
+    try {
+      h.manager.applyConfig(configs({ remote: { type: 'http', url: fixture.url, autoStart: false } }), true);
+      await assert.rejects(h.manager.signIn('remote'), (err: unknown) => err instanceof AuthFailedError && err.stage === 'consent');
+      assert.equal(h.manager.get('remote')?.signIn?.failure?.stage, 'consent');
+    } finally {
+      await h.dispose();
+    }
   });
 });

@@ -195,10 +195,16 @@ export class HostOAuthProvider implements OAuthClientProvider {
     // RFC 6749 §10.12: a redirect that does not carry our state is not ours.
     if (params.get('state') !== pending.state) throw new AuthFailedError('callback', 'the sign-in redirect did not match this sign-in (state mismatch)');
     const error = params.get('error');
-    if (error !== null) throw new AuthFailedError('consent', error === 'access_denied' ? 'consent was denied' : `the authorization server refused (${error.slice(0, 64)})`);
+    // Only the error code's token characters: the rest of the redirect is the server's text.
+    if (error !== null) throw new AuthFailedError('consent', error === 'access_denied' ? 'consent was denied' : `the authorization server refused (${error.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40)})`);
     const code = params.get('code');
     if (!code) throw new AuthFailedError('callback', 'the sign-in redirect carried no authorization code');
-    const result = await auth(this, { serverUrl: this.options.serverUrl, authorizationCode: code, iss: params.get('iss') ?? undefined, scope: pending.scope, fetchFn });
+    let result: Awaited<ReturnType<typeof auth>>;
+    try {
+      result = await auth(this, { serverUrl: this.options.serverUrl, authorizationCode: code, iss: params.get('iss') ?? undefined, scope: pending.scope, fetchFn });
+    } catch (err) {
+      throw new AuthFailedError('token', `exchanging the authorization code failed: ${(err as Error)?.message ?? String(err)}`);
+    }
     if (result !== 'AUTHORIZED') throw new AuthFailedError('token', 'the authorization code was not exchanged for tokens');
   }
 

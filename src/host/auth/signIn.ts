@@ -5,8 +5,9 @@
  * Bounded: a server that keeps asking for more (auth/scope-retry-limit) ends
  * in an error after `maxRounds` sign-ins.
  */
+import { InsecureTokenEndpointError, IssuerMismatchError, OAuthError, RegistrationRejectedError } from '@modelcontextprotocol/client';
 import type { HostOAuthProvider } from './oauthProvider';
-import { SignInRequiredError } from './types';
+import { AuthFailedError, SignInRequiredError, type AuthFailureStage } from './types';
 
 /** Default number of sign-ins one request may trigger. */
 export const MAX_SIGN_IN_ROUNDS = 2;
@@ -36,5 +37,19 @@ export function findInCauses<E>(err: unknown, match: (e: unknown) => e is E): E 
     if (match(e)) return e;
     e = (e as { cause?: unknown }).cause;
   }
+  return undefined;
+}
+
+/**
+ * Which step of signing in an error comes from, for a message that names it
+ * without repeating server text; undefined when it is no sign-in error.
+ */
+export function authFailureStage(err: unknown): AuthFailureStage | undefined {
+  const failed = findInCauses(err, (e): e is AuthFailedError => e instanceof AuthFailedError);
+  if (failed) return failed.stage;
+  if (findInCauses(err, (e): e is RegistrationRejectedError => e instanceof RegistrationRejectedError)) return 'registration';
+  if (findInCauses(err, (e): e is IssuerMismatchError => e instanceof IssuerMismatchError)) return 'discovery';
+  if (findInCauses(err, (e): e is InsecureTokenEndpointError => e instanceof InsecureTokenEndpointError)) return 'token';
+  if (findInCauses(err, (e): e is OAuthError => e instanceof OAuthError)) return 'token';
   return undefined;
 }
