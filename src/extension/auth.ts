@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
+import { LoopbackRedirect } from '../host/auth/loopback';
 import { HostOAuthProvider } from '../host/auth/oauthProvider';
 import { authFailureStage } from '../host/auth/signIn';
 import type { AuthFailureStage } from '../host/auth/types';
 import type { ServerConfig } from '../host/config';
 import { describeError } from '../host/errors';
 import type { ServerManager, ServerManagerDeps } from '../host/serverManager';
-import { AuthCallbackRouter, browserFlow, externalCallbackUri, SecretStorageStore } from './authRedirect';
+import { AuthCallbackRouter, browserFlow, externalCallbackUri, SecretStorageStore, type RedirectReceiver } from './authRedirect';
+import { settings } from './settings';
 import type { FeatureDeps } from './features';
 
 type RemoteConfig = Extract<ServerConfig, { type: 'http' | 'sse' }>;
@@ -34,7 +36,26 @@ export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<Server
   const store = new SecretStorageStore(deps.context.secrets);
   const router = new AuthCallbackRouter();
   let callback: Promise<string> | undefined;
-  const redirectUrl = () => (callback ??= externalCallbackUri(deps.context.extension.id));
+  const loopbacks = new Set<LoopbackRedirect>();
+
+  /** The receiver of the redirect; a loopback listener only while a sign-in may run. */
+  const receiver = async (interactive: boolean): Promise<RedirectReceiver> => {
+    if (settings.signInRedirect() === 'loopback') {
+      const loopback = new LoopbackRedirect();
+      if (interactive) {
+        await loopback.listen();
+        loopbacks.add(loopback);
+        // One sign-in per listener: it closes a few minutes later at the latest.
+        setTimeout(() => {
+          loopback.close();
+          loopbacks.delete(loopback);
+        }, 10 * 60_000).unref();
+      }
+      return loopback;
+    }
+    const redirectUrl = await (callback ??= externalCallbackUri(deps.context.extension.id));
+    return { redirectUrl, wait: (state, signal) => router.wait(state, signal) };
+  };
 
   const auth = async (server: string, config: RemoteConfig, interactive: boolean): Promise<HostOAuthProvider> => {
     const clientSecret = config.clientId !== undefined ? await deps.context.secrets.get(clientSecretKey(server)) : undefined;
@@ -42,7 +63,7 @@ export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<Server
       server,
       serverUrl: config.url,
       store,
-      flow: browserFlow(server, await redirectUrl(), router),
+      flow: browserFlow(server, await receiver(interactive)),
       clientName: `${vscode.env.appName} (MCP Approval Host)`,
       clientId: config.clientId,
       clientSecret,
@@ -56,7 +77,13 @@ export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<Server
   deps.registerCommand('mcpApprovalHost.signIn', (arg) => signIn(manager(), deps, serverArg(arg)));
   deps.registerCommand('mcpApprovalHost.signOut', (arg) => signOut(manager(), deps, store, serverArg(arg)));
   deps.registerCommand('mcpApprovalHost.setClientSecret', (arg) => setClientSecret(manager(), deps, serverArg(arg)));
-  return { auth, dispose: () => router.dispose() };
+  return {
+    auth,
+    dispose: () => {
+      router.dispose();
+      for (const l of loopbacks) l.close();
+    },
+  };
 }
 
 function serverArg(arg: unknown): string | undefined {

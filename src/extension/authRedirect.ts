@@ -78,14 +78,26 @@ export async function externalCallbackUri(extensionId: string): Promise<string> 
   return external.toString(true);
 }
 
+/** Something that receives the redirect: the URI handler or a loopback listener. */
+export interface RedirectReceiver {
+  readonly redirectUrl: string;
+  readonly registeredRedirectUrl?: string;
+  wait(state: string, signal: AbortSignal): Promise<URLSearchParams>;
+}
+
 /**
  * Opens the authorization URL in the system browser (`env.openExternal`,
  * never a webview) and waits for the redirect with a cancellable progress
  * notification. `server` is the configured name (trusted).
  */
-export function browserFlow(server: string, redirectUrl: string, router: AuthCallbackRouter): AuthorizationFlow {
+export function browserFlow(server: string, receiver: RedirectReceiver): AuthorizationFlow {
   return {
-    redirectUrl,
+    get redirectUrl() {
+      return receiver.redirectUrl;
+    },
+    get registeredRedirectUrl() {
+      return receiver.registeredRedirectUrl;
+    },
     authorize: (url, signal) =>
       Promise.resolve(
         vscode.window.withProgress(
@@ -96,8 +108,8 @@ export function browserFlow(server: string, redirectUrl: string, router: AuthCal
             signal.addEventListener('abort', onAbort, { once: true });
             const cancel = token.onCancellationRequested(() => controller.abort(new Error('sign-in cancelled')));
             try {
-              const state = url.searchParams.get('state') ?? '';
-              const redirect = router.wait(state, controller.signal);
+              const redirect = receiver.wait(url.searchParams.get('state') ?? '', controller.signal);
+              redirect.catch(() => undefined);
               if (!(await vscode.env.openExternal(vscode.Uri.parse(url.href, true)))) throw new Error('the browser could not be opened');
               return await redirect;
             } finally {

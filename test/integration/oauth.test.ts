@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { McpConnection, type ConnectionDeps } from '../../src/host/connection';
+import { LoopbackRedirect } from '../../src/host/auth/loopback';
 import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from '../../src/host/auth/types';
 import { Emitter } from '../../src/host/events';
@@ -162,5 +163,28 @@ describe('OAuth sign-in against a local protected server', () => {
     } finally {
       await h.dispose();
     }
+  });
+
+  it('signs in through a loopback redirect on 127.0.0.1 (registered without a port)', async () => {
+    const loopback = new LoopbackRedirect();
+    await loopback.listen();
+    // The browser: the consent page, Allow, and the redirect lands on the loopback listener.
+    const flow: AuthorizationFlow = {
+      redirectUrl: loopback.redirectUrl,
+      registeredRedirectUrl: loopback.registeredRedirectUrl,
+      async authorize(url, signal) {
+        const redirect = loopback.wait(url.searchParams.get('state') ?? '', signal);
+        const page = await (await fetch(url)).text();
+        const allow = /id="allow" href="([^"]+)"/.exec(page)?.[1] ?? '';
+        const landed = await fetch(new URL(allow, url));
+        assert.equal(landed.status, 200);
+        return redirect;
+      },
+    };
+    const store = new MemoryStore();
+    const c = await open(store, flow, true);
+    await c.close();
+    const record = JSON.parse(store.values.get(credentialKey(fixture.url)) ?? '{}');
+    assert.deepEqual(record.issuers[new URL(fixture.url).origin].client.redirect_uris, ['http://127.0.0.1/callback']);
   });
 });

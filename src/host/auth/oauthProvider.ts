@@ -82,6 +82,10 @@ export class HostOAuthProvider implements OAuthClientProvider {
     return this.options.flow.redirectUrl;
   }
 
+  private get registeredRedirectUrl(): string {
+    return this.options.flow.registeredRedirectUrl ?? this.redirectUrl;
+  }
+
   get clientMetadataUrl(): string | undefined {
     return this.options.clientMetadataUrl;
   }
@@ -90,7 +94,7 @@ export class HostOAuthProvider implements OAuthClientProvider {
     const secret = this.options.clientSecret !== undefined;
     return {
       client_name: this.options.clientName,
-      redirect_uris: [this.redirectUrl],
+      redirect_uris: [this.registeredRedirectUrl],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: secret ? 'client_secret_basic' : 'none',
@@ -109,7 +113,11 @@ export class HostOAuthProvider implements OAuthClientProvider {
     }
     const record = await this.read();
     const issuer = ctx?.issuer ?? record.current;
-    return issuer === undefined ? undefined : record.issuers[issuer]?.client;
+    const client = issuer === undefined ? undefined : record.issuers[issuer]?.client;
+    // A registration for another redirect URI (the flow changed) is useless: register again.
+    const uris = (client as { redirect_uris?: unknown } | undefined)?.redirect_uris;
+    if (Array.isArray(uris) && !uris.includes(this.registeredRedirectUrl)) return undefined;
+    return client;
   }
 
   async saveClientInformation(info: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {

@@ -15,8 +15,13 @@ export interface SecretStore {
 
 /** Sends the person to an authorization URL and waits for the redirect. */
 export interface AuthorizationFlow {
-  /** The redirect URI registered with the authorization server (fixed for this flow). */
+  /** The redirect URI of the authorization request. */
   readonly redirectUrl: string;
+  /**
+   * The redirect URI to register, when it differs (a loopback redirect is
+   * registered without its port, RFC 8252 §7.3). Default: `redirectUrl`.
+   */
+  readonly registeredRedirectUrl?: string;
   /**
    * Opens `url` (the person's browser) and resolves with the query parameters
    * the authorization server redirected back with (`code`, `state`, `iss`, or
