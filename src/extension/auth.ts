@@ -68,6 +68,7 @@ export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<Server
       clientId: config.clientId,
       clientSecret,
       scopes: config.scopes,
+      grant: config.grant,
     });
     provider.interactive = interactive;
     return provider;

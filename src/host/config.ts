@@ -31,6 +31,8 @@ const RemoteEntrySchema = z.object({
   clientId: z.string().min(1, 'must not be empty').optional(),
   /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
   scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
+  /** `client_credentials`: a machine-to-machine client (needs clientId and a client secret), no browser. */
+  grant: z.enum(['authorization_code', 'client_credentials']).optional(),
   // A secret in settings would be plain text on disk and in settings sync.
   clientSecret: z.undefined({ error: 'must not be in settings: run "MCP Approval Host: Set Client Secret…" to keep it in secret storage' }).optional(),
   ...common,
@@ -53,7 +55,7 @@ export interface ServerOptions {
 /** A validated server configuration with variables resolved. */
 export type ServerConfig =
   | ({ name: string; type: 'stdio'; command: string; args: string[]; env: Record<string, string>; envFile?: string; cwd?: string } & ServerOptions)
-  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string>; clientId?: string; scopes?: string[] } & ServerOptions);
+  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string>; clientId?: string; scopes?: string[]; grant?: 'authorization_code' | 'client_credentials' } & ServerOptions);
 
 /** A problem with one entry, naming the server and the field. */
 export interface ConfigIssue {
@@ -141,7 +143,7 @@ export function parseEntry(name: string, raw: unknown, ctx: VariableContext): { 
     const url = resolver.resolve('url', entry.url);
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(entry.headers ?? {})) headers[key] = resolver.resolve(`headers.${key}`, value);
-    config = { name, type: entry.type, url, headers, ...(entry.clientId !== undefined && { clientId: entry.clientId }), ...(entry.scopes && { scopes: entry.scopes }), ...options };
+    config = { name, type: entry.type, url, headers, ...(entry.clientId !== undefined && { clientId: entry.clientId }), ...(entry.scopes && { scopes: entry.scopes }), ...(entry.grant && { grant: entry.grant }), ...options };
     if (resolver.issue === undefined) {
       const urlIssue = checkServerUrl(url);
       if (urlIssue) return { issue: { server: name, field: 'url', message: urlIssue } };
@@ -232,5 +234,5 @@ export function sameConnection(a: ServerConfig, b: ServerConfig): boolean {
 function connectionKey(c: ServerConfig): string {
   return c.type === 'stdio'
     ? JSON.stringify([c.type, c.command, c.args, Object.entries(c.env).sort(), c.envFile ?? null, c.cwd ?? null])
-    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort(), c.clientId ?? null, c.scopes ?? null]);
+    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort(), c.clientId ?? null, c.scopes ?? null, c.grant ?? null]);
 }

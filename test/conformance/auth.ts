@@ -40,6 +40,10 @@ const browserLikeFlow: AuthorizationFlow = {
 export function conformanceAuth(serverUrl: string, ctx: Record<string, unknown>): Pick<ConnectionDeps, 'auth'> {
   const clientId = typeof ctx.client_id === 'string' ? ctx.client_id : undefined;
   const clientSecret = typeof ctx.client_secret === 'string' ? ctx.client_secret : undefined;
+  // The entry a person would write for a machine-to-machine server: grant client_credentials,
+  // with the secret or the signing key the scenario hands out.
+  const machine = typeof ctx.name === 'string' && ctx.name.startsWith('auth/client-credentials');
+  const privateKey = typeof ctx.private_key_pem === 'string' ? { pem: ctx.private_key_pem, alg: typeof ctx.signing_algorithm === 'string' ? ctx.signing_algorithm : 'ES256' } : undefined;
   const store = new MemoryStore();
   return {
     auth: async () => {
@@ -52,6 +56,7 @@ export function conformanceAuth(serverUrl: string, ctx: Record<string, unknown>)
         clientId,
         clientSecret,
         clientMetadataUrl: CLIENT_METADATA_URL,
+        ...(machine && { grant: 'client_credentials' as const, privateKey }),
       });
       // A person started this run: signing in may open the "browser".
       provider.interactive = true;

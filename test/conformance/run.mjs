@@ -47,8 +47,6 @@ const KNOWN_FAILURES = {
   '0.1': {
     'auth/2025-03-26-oauth-metadata-backcompat':
       "the metadata's issuer (…/oauth) differs from the URL it was fetched for: the SDK enforces RFC 8414 §3.3 and the host does not switch that check off",
-    'auth/client-credentials-jwt': 'extension (machine-to-machine): no client_credentials / private_key_jwt grant in the host',
-    'auth/client-credentials-basic': 'extension (machine-to-machine): no client_credentials grant in the host',
     'auth/cross-app-access-complete-flow': 'extension (enterprise IdP token exchange, SEP-990): not in the host',
   },
   '0.2': {},

@@ -12,6 +12,8 @@
  */
 import {
   auth,
+  createPrivateKeyJwtAuth,
+  type AddClientAuthentication,
   type OAuthClientInformationContext,
   type OAuthClientMetadata,
   type OAuthClientProvider,
@@ -39,6 +41,13 @@ export interface OAuthOptions {
   scopes?: string[];
   /** An https URL of this client's Client ID Metadata Document, used where the server supports CIMD. */
   clientMetadataUrl?: string;
+  /**
+   * `client_credentials`: a machine-to-machine client (no browser, no person);
+   * needs `clientId` and `clientSecret` or `privateKey`. Default: `authorization_code`.
+   */
+  grant?: 'authorization_code' | 'client_credentials';
+  /** Authenticates a client_credentials client with a signed JWT (private_key_jwt, RFC 7523). */
+  privateKey?: { pem: string; alg: string };
 }
 
 interface IssuerRecord {
@@ -76,14 +85,25 @@ export class HostOAuthProvider implements OAuthClientProvider {
   private pendingAbort: AbortController | undefined;
   private expectedState: string | undefined;
 
-  constructor(private readonly options: OAuthOptions) {}
+  /** Set for private_key_jwt: signs the client assertion of each token request. */
+  readonly addClientAuthentication: AddClientAuthentication | undefined;
 
-  get redirectUrl(): string {
-    return this.options.flow.redirectUrl;
+  constructor(private readonly options: OAuthOptions) {
+    const key = options.privateKey;
+    if (key && options.clientId) this.addClientAuthentication = createPrivateKeyJwtAuth({ issuer: options.clientId, subject: options.clientId, privateKey: key.pem, alg: key.alg });
+  }
+
+  private get machine(): boolean {
+    return this.options.grant === 'client_credentials';
+  }
+
+  /** Undefined for a machine-to-machine client: the SDK then runs the non-interactive grant. */
+  get redirectUrl(): string | undefined {
+    return this.machine ? undefined : this.options.flow.redirectUrl;
   }
 
   private get registeredRedirectUrl(): string {
-    return this.options.flow.registeredRedirectUrl ?? this.redirectUrl;
+    return this.options.flow.registeredRedirectUrl ?? this.options.flow.redirectUrl;
   }
 
   get clientMetadataUrl(): string | undefined {
@@ -92,6 +112,15 @@ export class HostOAuthProvider implements OAuthClientProvider {
 
   get clientMetadata(): OAuthClientMetadata {
     const secret = this.options.clientSecret !== undefined;
+    if (this.machine) {
+      return {
+        client_name: this.options.clientName,
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: this.options.privateKey ? 'private_key_jwt' : 'client_secret_basic',
+        ...(this.options.scopes?.length && { scope: this.options.scopes.join(' ') }),
+      };
+    }
     return {
       client_name: this.options.clientName,
       redirect_uris: [this.registeredRedirectUrl],
@@ -137,6 +166,14 @@ export class HostOAuthProvider implements OAuthClientProvider {
     await this.update(ctx?.issuer ?? tokens.issuer, (r) => (r.tokens = tokens), true);
     // The flow is complete: the next 401 rediscovers (the authorization servers may change).
     this.discovery = undefined;
+  }
+
+  /** The client_credentials token request; undefined (the SDK's default) for the code flow. */
+  prepareTokenRequest(scope?: string): URLSearchParams | undefined {
+    if (!this.machine) return undefined;
+    const params = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scope) params.set('scope', scope);
+    return params;
   }
 
   saveDiscoveryState(state: OAuthDiscoveryState): void {
