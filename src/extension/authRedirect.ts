@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { AuthorizationFlow, SecretStore } from '../host/auth/types';
 
+/** How long a sign-in waits for the browser to come back. */
+const SIGN_IN_TIMEOUT_MS = 10 * 60_000;
+
 /** The path of the sign-in redirect handled by this extension's URI handler. */
 export const CALLBACK_PATH = '/auth-callback';
 
@@ -104,6 +107,8 @@ export function browserFlow(server: string, receiver: RedirectReceiver): Authori
           { location: vscode.ProgressLocation.Notification, title: `Signing in to "${server}": finish in your browser…`, cancellable: true },
           async (_progress, token) => {
             const controller = new AbortController();
+            // Nobody waits forever for a browser tab that was closed.
+            const timer = setTimeout(() => controller.abort(new Error('no answer from the browser within 10 minutes')), SIGN_IN_TIMEOUT_MS);
             const onAbort = () => controller.abort(signal.reason);
             signal.addEventListener('abort', onAbort, { once: true });
             const cancel = token.onCancellationRequested(() => controller.abort(new Error('sign-in cancelled')));
@@ -113,6 +118,7 @@ export function browserFlow(server: string, receiver: RedirectReceiver): Authori
               if (!(await vscode.env.openExternal(vscode.Uri.parse(url.href, true)))) throw new Error('the browser could not be opened');
               return await redirect;
             } finally {
+              clearTimeout(timer);
               cancel.dispose();
               signal.removeEventListener('abort', onAbort);
             }

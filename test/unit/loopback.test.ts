@@ -32,4 +32,12 @@ describe('LoopbackRedirect', () => {
     await assert.rejects(waiting, /cancelled/);
     loopback.close();
   });
+
+  it('rejects the wait when the listener closes without a redirect', async () => {
+    const loopback = new LoopbackRedirect();
+    await loopback.listen();
+    const waiting = loopback.wait('s', new AbortController().signal);
+    loopback.close();
+    await assert.rejects(waiting, /listener closed/);
+  });
 });

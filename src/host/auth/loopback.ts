@@ -21,6 +21,7 @@ export class LoopbackRedirect {
   private server: Server | undefined;
   private port: number | undefined;
   private readonly waiting = new Map<string, (params: URLSearchParams) => void>();
+  private readonly rejecters = new Set<(err: Error) => void>();
 
   /** The redirect URI for the authorization request: with the listener's port once listening. */
   get redirectUrl(): string {
@@ -62,9 +63,15 @@ export class LoopbackRedirect {
         done();
         reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
       };
+      const onClose = (err: Error) => {
+        done();
+        reject(err);
+      };
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
+      this.rejecters.add(onClose);
       this.waiting.set(state, (params) => {
+        this.rejecters.delete(onClose);
         done();
         resolve(params);
       });
@@ -79,5 +86,8 @@ export class LoopbackRedirect {
     this.server?.close();
     this.server = undefined;
     this.waiting.clear();
+    // Whoever still waits learns that no redirect will come.
+    for (const reject of [...this.rejecters]) reject(new Error('the sign-in listener closed'));
+    this.rejecters.clear();
   }
 }
