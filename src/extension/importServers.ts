@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseEntry } from '../host/config';
 import { candidatesFrom, claudeDesktopConfigPath, type ImportCandidate } from '../host/importConfig';
+import { safe, safeText } from '../shared/safeText';
 import { settings } from './settings';
 
 async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCandidate[]> {
@@ -38,10 +39,11 @@ export async function importServers(): Promise<void> {
   const items = candidates.map((c) => {
     const check = parseEntry(c.name, c.entry, { userHome: os.homedir(), env: process.env, workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
     const summary = typeof c.entry.command === 'string' ? [c.entry.command, ...(Array.isArray(c.entry.args) ? c.entry.args : [])].join(' ') : String(c.entry.url ?? '');
+    // Names and commands come from files in the workspace (maybe a cloned repository): inert text.
     return {
-      label: c.name,
-      description: `${c.source}${c.name in existing ? ' — replaces the existing entry' : ''}`,
-      detail: 'issue' in check ? `$(warning) ${check.issue.field}: ${check.issue.message}` : summary.slice(0, 200),
+      label: safeText(c.name, 120),
+      description: c.name in existing ? safe`${c.source} — replaces the existing entry` : safeText(c.source, 120),
+      detail: 'issue' in check ? safe`$(warning) ${check.issue.field}: ${check.issue.message}` : safeText(summary, 200),
       picked: !(c.name in existing) && !('issue' in check),
       candidate: c,
     };
@@ -50,7 +52,7 @@ export async function importServers(): Promise<void> {
   if (!picks || picks.length === 0) return;
   for (const pick of picks) existing[pick.candidate.name] = pick.candidate.entry;
   await settings.writeUserServers(existing);
-  void vscode.window.showInformationMessage(`Imported ${picks.length} server${picks.length === 1 ? '' : 's'} into mcpApprovalHost.servers.`);
+  void vscode.window.showInformationMessage(picks.length === 1 ? 'Imported 1 server into mcpApprovalHost.servers.' : safe`Imported ${picks.length} servers into mcpApprovalHost.servers.`);
 }
 
 /** "Add Server…": a short guided flow for a stdio command or a URL. */

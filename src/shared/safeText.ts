@@ -44,6 +44,9 @@ export const WORD_JOINER = '\u2060';
 /** Default cap of one value, in graphemes. */
 export const DEFAULT_MAX = 200;
 
+/** Cap of each value interpolated by {@link safe} (error messages can be long; the log has the rest). */
+export const TAG_VALUE_MAX = 500;
+
 // Positions where a parser would start markup: `](` (links), `$(` (codicons),
 // `<scheme:` (markdown autolinks), `command:` (command URIs in any linkifier).
 const BREAK_POINTS = /(?<=\])(?=\()|(?<=\$)(?=\()|(?<=<)(?=[a-z][a-z0-9+.-]{1,31}:)|(?<=command)(?=:)/gi;
@@ -122,7 +125,7 @@ export function safeLines(value: unknown, max = 4000, maxLines = 40): string {
  * Tag for messages that mix our words with server text:
  * ``safe`MCP server "${name}" failed: ${message}` ``. The literal parts are
  * ours (their codicons stay, e.g. `$(warning)`); every interpolated value is
- * server text, made one line and capped at {@link DEFAULT_MAX}. The joined
+ * server text, made one line and capped at {@link TAG_VALUE_MAX}. The joined
  * text is neutralised as a whole, so markup cannot be assembled across a
  * value's edge, and no link survives even in our own words.
  */
@@ -132,7 +135,7 @@ export function safe(strings: TemplateStringsArray, ...values: unknown[]): strin
   strings.forEach((literal, i) => {
     ours.push([text.length, text.length + literal.length]);
     text += literal;
-    if (i < values.length) text += oneLine(values[i], DEFAULT_MAX);
+    if (i < values.length) text += oneLine(values[i], TAG_VALUE_MAX);
   });
   // A codicon is kept only when all of it, `$(` to `)`, is in one of our literal parts.
   const isOurs = (from: number, to: number) => ours.some(([start, end]) => from >= start && to <= end);

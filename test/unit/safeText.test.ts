@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { marked } from 'marked';
-import { DEFAULT_MAX, safe, safeLines, safeText, WORD_JOINER } from '../../src/shared/safeText';
+import { DEFAULT_MAX, safe, safeLines, safeText, TAG_VALUE_MAX, WORD_JOINER } from '../../src/shared/safeText';
 
 // The parsers VS Code runs over these strings, as oracles. LINK_REGEX is
 // microsoft/vscode src/vs/base/common/linkedText.ts (notifications, progress
@@ -171,8 +171,8 @@ test('safe`…` stops markup assembled across a value edge or with our own brack
 });
 
 test('safe`…` makes values one line and caps each one', () => {
-  const out = safe`a ${'line1\nline2'} b ${'z'.repeat(1000)}`;
+  const out = safe`a ${'line1\nline2'} b ${'z'.repeat(2000)}`;
   assert.ok(out.startsWith('a line1 line2 b '));
-  assert.equal([...out.slice('a line1 line2 b '.length)].length, DEFAULT_MAX);
+  assert.equal([...out.slice('a line1 line2 b '.length)].length, TAG_VALUE_MAX);
   assert.equal(safe`${3} of ${10}`, '3 of 10');
 });
