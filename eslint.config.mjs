@@ -1,6 +1,8 @@
 // ESLint flat config: typescript-eslint's recommended rules for all TypeScript,
-// plus a guard that keeps `vscode` out of the host core and shared code.
+// plus a guard that keeps `vscode` out of the host core and shared code, and
+// one that lets server text reach VS Code's UI only through src/shared/safeText.ts.
 import tseslint from 'typescript-eslint';
+import local from './scripts/eslint/safeTextRule.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'artifacts/**', '**/*.d.ts'] },
@@ -19,6 +21,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The host core and shared code run without VS Code.' }] }],
     },
+  },
+  {
+    // Notifications, progress, quick picks, input boxes, tree items, status bar, panel titles.
+    files: ['src/extension/**/*.ts'],
+    plugins: { local },
+    rules: { 'local/safe-text': 'error' },
   },
   {
     files: ['src/webview/**/*.ts', 'src/shared/**/*.ts'],
