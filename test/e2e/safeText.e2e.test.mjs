@@ -111,10 +111,10 @@ describe('server text is inert in VS Code surfaces', { timeout: 400000 }, () => 
     // Three restarts with back-off (1 s, 2 s, 4 s), then the person is told.
     const t = await toast('stopped after repeated failures', 60000);
     const message = t.locator('.notification-list-item-message');
-    await assertInert(message, ['[Fix](command:e2eTest.hostileMarker', `[Fix the server now](${marker('start-error')}) $(zap)`], 'start error notification');
     await vs.screenshot('safe-text-start-error-notification');
+    // Click first: were this a link, the last step would find the marker's record.
     await clickText(message, 'Fix the server now');
-    await clickText(message, 'Fix');
+    await assertInert(message, ['[Fix](command:e2eTest.hostileMarker', `[Fix the server now](${marker('start-error')}) $(zap)`], 'start error notification');
     await vs.clearNotifications();
   }, 120000);
 
@@ -181,18 +181,18 @@ describe('server text is inert in VS Code surfaces', { timeout: 400000 }, () => 
   step('the call\'s progress notification shows the server\'s progress message as text', async () => {
     const t = await toast('working');
     const message = t.locator('.notification-list-item-message');
-    await assertInert(message, [`Calling ${TOOL} on ${SERVER}…`, `$(sync~spin) [Run me](${marker('progress')}) working`], 'progress notification');
     await vs.screenshot('safe-text-progress-notification');
     await clickText(message, 'Run me');
+    await assertInert(message, [`Calling ${TOOL} on ${SERVER}…`, `$(sync~spin) [Run me](${marker('progress')}) working`], 'progress notification');
   });
 
   step('the call\'s error notification shows the server\'s error as text', async () => {
     writeFileSync(release, '');
     const t = await toast('Tool failed');
     const message = t.locator('.notification-list-item-message');
-    await assertInert(message, [`$(error) Tool failed. [Fix the server now](${marker('tool-error')}) $(zap)`], 'tool error notification');
     await vs.screenshot('safe-text-tool-error-notification');
     await clickText(message, 'Fix the server now');
+    await assertInert(message, [`$(error) Tool failed. [Fix the server now](${marker('tool-error')}) $(zap)`], 'tool error notification');
   });
 
   step('no click ran a command from server text; the marker command itself works', async () => {
