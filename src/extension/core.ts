@@ -10,7 +10,7 @@ import { createElicitationHandler } from './elicitation';
 import type { FeatureDeps } from './features';
 import { createSamplingHandler } from './sampling';
 import { samplingCardNeedsAttention, type SamplingCard } from '../shared/samplingProtocol';
-import { safe } from '../shared/safeText';
+import { safe, safeText } from '../shared/safeText';
 import { createCommands, type CommandFn } from './commands';
 import { LogChannels } from './logs';
 import { RequestBroker } from '../host/requests/broker';
@@ -130,7 +130,13 @@ export function createCore(context: vscode.ExtensionContext): Core {
     executeCommand: async (id, args) => {
       const command = commands.get(id);
       if (!command) throw new Error(`Unknown command ${id}`);
-      return command(...args);
+      try {
+        return await command(...args);
+      } catch (err) {
+        // VS Code shows what a command throws (a notification for keybindings, a dialog for the
+        // palette), and a failed call can carry the server's words: rethrow them inert.
+        throw new Error(safeText(describeError(err), 500), { cause: err });
+      }
     },
     treeProvider: tree as vscode.TreeDataProvider<unknown>,
     requestsView,

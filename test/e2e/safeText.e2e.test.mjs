@@ -195,6 +195,13 @@ describe('server text is inert in VS Code surfaces', { timeout: 400000 }, () => 
     await assertInert(message, [`$(error) Tool failed. [Fix the server now](${marker('tool-error')}) $(zap)`], 'tool error notification');
   });
 
+  step('a command that fails with the server\'s words throws them inert (VS Code shows what commands throw)', async () => {
+    const err = await vs.invoke('mcpApprovalHost.callTool', SERVER, TOOL, {}).then(() => null, (e) => e);
+    assert.ok(err, 'the call failed');
+    assert.ok(visible(err.message).includes(`[Fix the server now](${marker('tool-error')}) $(zap)`), err.message);
+    assert.doesNotMatch(err.message, /\]\(|\$\(/, 'no link or codicon syntax left intact');
+  });
+
   step('no click ran a command from server text; the marker command itself works', async () => {
     // Give a command a link might have started time to write its record.
     await sleep(1500);
