@@ -49,17 +49,12 @@ export function createRemoteTransport(config: RemoteConfig, kind: 'streamable' |
 }
 
 /**
- * Whether a failed Streamable HTTP connect means "this is an older HTTP+SSE
- * server": the spec says to fall back on 400, 404 or 405.
+ * Whether a failed Streamable HTTP handshake means "this is an older HTTP+SSE
+ * server": the spec says to fall back on HTTP 400, 404 or 405. Only the SDK's
+ * HTTP error carries a real status; error text and JSON-RPC error codes are
+ * the server's to choose, so a "404" there decides nothing.
  */
 export function shouldFallBackToSse(err: unknown): boolean {
-  const status = err instanceof SdkHttpError ? err.status : statusFromMessage(err);
-  return status === 400 || status === 404 || status === 405;
-}
-
-function statusFromMessage(err: unknown): number | undefined {
-  const status = (err as { status?: unknown; code?: unknown })?.status ?? (err as { code?: unknown })?.code;
-  if (typeof status === 'number') return status;
-  const match = /\b(400|404|405)\b/.exec(err instanceof Error ? err.message : '');
-  return match ? Number(match[1]) : undefined;
+  if (!(err instanceof SdkHttpError)) return false;
+  return err.status === 400 || err.status === 404 || err.status === 405;
 }
