@@ -2,17 +2,35 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseEntry } from '../host/config';
-import { candidatesFrom, claudeDesktopConfigPath, type ImportCandidate } from '../host/importConfig';
-import { safe, safeText } from '../shared/safeText';
+import { candidatesFrom, claudeDesktopConfigPath, ConfigParseError, type ImportCandidate } from '../host/importConfig';
+import { safe, safeLines, safeText } from '../shared/safeText';
 import { settings } from './settings';
 
-async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCandidate[]> {
+/** Reads one file's entries; a missing file has none, a broken one is added to `broken`. */
+async function readCandidates(uri: vscode.Uri, label: string, broken: ConfigParseError[]): Promise<ImportCandidate[]> {
+  let bytes: Uint8Array;
   try {
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    return candidatesFrom(new TextDecoder().decode(bytes), label);
+    bytes = await vscode.workspace.fs.readFile(uri);
   } catch {
     return [];
   }
+  try {
+    return candidatesFrom(new TextDecoder().decode(bytes), label);
+  } catch (err) {
+    if (!(err instanceof ConfigParseError)) throw err;
+    broken.push(err);
+    return [];
+  }
+}
+
+/**
+ * Says which files could not be read, where and why. Modal on purpose: its
+ * detail is plain text, so a workspace folder name in a label never renders as a link.
+ */
+async function reportBroken(broken: ConfigParseError[]): Promise<void> {
+  if (broken.length === 0) return;
+  await vscode.window.showWarningMessage('Some configuration files are not valid JSON; their servers are not listed.', { modal: true, detail: safeLines(broken.map((e) => e.message).join('\n')) });
+  broken.length = 0;
 }
 
 /**
@@ -22,16 +40,19 @@ async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCan
  */
 export async function importServers(): Promise<void> {
   const sources: Array<Promise<ImportCandidate[]>> = [];
+  const broken: ConfigParseError[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`));
+    sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`, broken));
   }
-  sources.push(readCandidates(vscode.Uri.file(claudeDesktopConfigPath()), 'Claude Desktop'));
+  sources.push(readCandidates(vscode.Uri.file(claudeDesktopConfigPath()), 'Claude Desktop', broken));
   const candidates = (await Promise.all(sources)).flat();
+  await reportBroken(broken);
   if (candidates.length === 0) {
     const choice = await vscode.window.showInformationMessage('No servers found in .vscode/mcp.json or in Claude Desktop\'s configuration.', 'Choose a File…');
     if (choice) {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSON: ['json', 'jsonc'] }, title: 'Import MCP servers from…' });
-      if (picked?.[0]) candidates.push(...(await readCandidates(picked[0], path.basename(picked[0].fsPath))));
+      if (picked?.[0]) candidates.push(...(await readCandidates(picked[0], path.basename(picked[0].fsPath), broken)));
+      await reportBroken(broken);
     }
     if (candidates.length === 0) return;
   }
