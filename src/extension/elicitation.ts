@@ -21,8 +21,8 @@ export const vscodeUrlOpener: UrlOpener = {
     // A modal shows plain text, but the warnings quote the host name: keep them inert like any server text.
     const warnings = url.warnings.map((w) => w.message).join('. ');
     const message = warnings
-      ? safe`MCP server "${server}" asks you to open a page on ${url.registrableDomainGuess} in your browser.\n\nWarning: ${warnings}.`
-      : safe`MCP server "${server}" asks you to open a page on ${url.registrableDomainGuess} in your browser.`;
+      ? safe`MCP server "${server}" asks you to open a page on ${url.registrableDomain} in your browser.\n\nWarning: ${warnings}.`
+      : safe`MCP server "${server}" asks you to open a page on ${url.registrableDomain} in your browser.`;
     const choice = await vscode.window.showWarningMessage(
       message,
       // The full URL, as the spec asks; the URL parser has already percent-encoded anything invisible in it.
