@@ -29,6 +29,22 @@ export default tseslint.config(
     rules: { 'local/safe-text': 'error' },
   },
   {
+    // The webview only renders what the host assessed: keep the Public Suffix List
+    // (tldts, ~140 KB) out of its bundle, also through the elicitation barrel.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'tldts', message: 'The host computes registrable domains; the webview only shows them.' }],
+          patterns: [
+            { regex: 'shared/elicitation(/index|/urlSafety)?$', allowTypeImports: true, message: 'Import values from the module itself (validate, formModel…), not the barrel that carries the Public Suffix List.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/webview/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-properties': [
