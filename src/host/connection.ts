@@ -8,6 +8,7 @@ import { Emitter } from './events';
 import { HostClient } from './elicitation/hostClient';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
+import { protocolErrorLogger } from './protocolLog';
 import { createRemoteTransport, createStdioTransport, shouldFallBackToSse } from './transports';
 import type { ElicitationHandler, ElicitationParams, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo } from './types';
 
@@ -148,7 +149,7 @@ export class McpConnection extends Disposable {
   private handshakeDone(): void {
     this.client.onclose = () => this.handleTransportClosed();
     traceMessages(this.transport, this.deps.log, this.deps.traceEnabled);
-    this.client.onerror = (err) => this.deps.log.warn(`protocol error: ${describeError(err)}`);
+    this.client.onerror = protocolErrorLogger(this.deps.log);
     const info = this.client.getServerVersion();
     this.deps.log.info(
       `Connected over ${this.transportKind}: ${info ? `${info.name} ${info.version}` : 'anonymous server'}, protocol ${this.client.getNegotiatedProtocolVersion() ?? '?'} (${this.client.getProtocolEra() ?? '?'} era)`,
