@@ -287,6 +287,7 @@ export class McpConnection extends Disposable {
     } catch (err) {
       if (controller.signal.aborted) throw new Error(`Tool "${name}" ${describeError(controller.signal.reason)}`);
       if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) throw new Error(`Tool "${name}" exceeded the maximum of ${Math.round(options.maxTotalMs / 1000)} s`);
+      if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) throw new Error(`Tool "${name}" got no answer: the server closed the connection (it stopped or crashed)`);
       throw err;
     } finally {
       watchdog.dispose();

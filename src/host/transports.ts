@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { SdkHttpError, SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { parseEnvFile } from './config';
+import { HostStdioTransport } from './stdioTransport';
 
 type StdioConfig = Extract<ServerConfig, { type: 'stdio' }>;
 type RemoteConfig = Extract<ServerConfig, { type: 'http' | 'sse' }>;
@@ -29,10 +30,10 @@ export async function buildStdioEnv(config: StdioConfig, baseDir: string | undef
   return env;
 }
 
-/** Creates the stdio transport; stderr is piped so the host can log it. */
-export async function createStdioTransport(config: StdioConfig, baseDir: string | undefined): Promise<StdioClientTransport> {
+/** Creates the stdio transport (the host's own: process groups, malformed requests answered); stderr is piped so the host can log it. */
+export async function createStdioTransport(config: StdioConfig, baseDir: string | undefined): Promise<HostStdioTransport> {
   const cwd = config.cwd ? (isAbsolute(config.cwd) || !baseDir ? config.cwd : resolvePath(baseDir, config.cwd)) : baseDir;
-  return new StdioClientTransport({
+  return new HostStdioTransport({
     command: config.command,
     args: config.args,
     env: await buildStdioEnv(config, baseDir),
