@@ -7,6 +7,7 @@ import type { ServerConfig } from '../host/config';
 import { describeError } from '../host/errors';
 import type { ServerManager, ServerManagerDeps } from '../host/serverManager';
 import { AuthCallbackRouter, browserFlow, externalCallbackUri, SecretStorageStore, type RedirectReceiver } from './authRedirect';
+import { safe, safeText } from '../shared/safeText';
 import { settings } from './settings';
 import type { FeatureDeps } from './features';
 
@@ -95,9 +96,11 @@ function serverArg(arg: unknown): string | undefined {
 
 async function pickRemote(manager: ServerManager, name: string | undefined, placeHolder: string): Promise<RemoteConfig | undefined> {
   const remotes = manager.list().filter((s) => s.config.type !== 'stdio');
-  const chosen = name ?? (await vscode.window.showQuickPick(remotes.map((s) => ({ label: s.name, description: s.signIn ? 'Sign in required' : s.state.kind })), { placeHolder }))?.label;
+  // The item carries the real name: the label is neutralised for display and may differ from it.
+  const items = remotes.map((s) => ({ label: safeText(s.name, 120), description: s.signIn ? 'Sign in required' : safeText(s.state.kind, 40), name: s.name }));
+  const chosen = name ?? (await vscode.window.showQuickPick(items, { placeHolder: safeText(placeHolder) }))?.name;
   const view = chosen === undefined ? undefined : manager.get(chosen);
-  if (chosen !== undefined && (!view || view.config.type === 'stdio')) void vscode.window.showWarningMessage(`"${chosen}" is not a remote server: only remote servers sign in.`);
+  if (chosen !== undefined && (!view || view.config.type === 'stdio')) void vscode.window.showWarningMessage(safe`"${chosen}" is not a remote server: only remote servers sign in.`);
   return view && view.config.type !== 'stdio' ? view.config : undefined;
 }
 
@@ -111,7 +114,7 @@ async function signIn(manager: ServerManager, deps: FeatureDeps, name: string | 
     log.error(`Sign-in failed: ${describeError(err)}`);
     const stage = authFailureStage(err);
     const what = stage ? STAGE_TEXT[stage] : 'the server could not be reached after signing in';
-    const choice = await vscode.window.showErrorMessage(`Sign-in to "${config.name}" failed: ${what}.`, 'Show Logs');
+    const choice = await vscode.window.showErrorMessage(safe`Sign-in to "${config.name}" failed: ${what}.`, 'Show Logs');
     if (choice) log.show(true);
   }
 }
@@ -130,7 +133,7 @@ async function setClientSecret(manager: ServerManager, deps: FeatureDeps, name: 
   const config = await pickRemote(manager, name, 'Set the client secret of which server?');
   if (!config) return;
   const secret = await vscode.window.showInputBox({
-    title: `Client secret for "${config.name}"`,
+    title: safe`Client secret for "${config.name}"`,
     prompt: 'Kept in VS Code secret storage, never in settings. Leave empty to remove it.',
     password: true,
     ignoreFocusOut: true,

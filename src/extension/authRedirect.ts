@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AuthorizationFlow, SecretStore } from '../host/auth/types';
+import { safe } from '../shared/safeText';
 
 /** How long a sign-in waits for the browser to come back. */
 const SIGN_IN_TIMEOUT_MS = 10 * 60_000;
@@ -104,7 +105,7 @@ export function browserFlow(server: string, receiver: RedirectReceiver): Authori
     authorize: (url, signal) =>
       Promise.resolve(
         vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Signing in to "${server}": finish in your browser…`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: safe`Signing in to "${server}": finish in your browser…`, cancellable: true },
           async (_progress, token) => {
             const controller = new AbortController();
             // Nobody waits forever for a browser tab that was closed.

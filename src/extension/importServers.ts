@@ -2,16 +2,35 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseEntry } from '../host/config';
-import { candidatesFrom, claudeDesktopConfigPath, type ImportCandidate } from '../host/importConfig';
+import { candidatesFrom, claudeDesktopConfigPath, ConfigParseError, type ImportCandidate } from '../host/importConfig';
+import { safe, safeLines, safeText } from '../shared/safeText';
 import { settings } from './settings';
 
-async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCandidate[]> {
+/** Reads one file's entries; a missing file has none, a broken one is added to `broken`. */
+async function readCandidates(uri: vscode.Uri, label: string, broken: ConfigParseError[]): Promise<ImportCandidate[]> {
+  let bytes: Uint8Array;
   try {
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    return candidatesFrom(new TextDecoder().decode(bytes), label);
+    bytes = await vscode.workspace.fs.readFile(uri);
   } catch {
     return [];
   }
+  try {
+    return candidatesFrom(new TextDecoder().decode(bytes), label);
+  } catch (err) {
+    if (!(err instanceof ConfigParseError)) throw err;
+    broken.push(err);
+    return [];
+  }
+}
+
+/**
+ * Says which files could not be read, where and why. Modal on purpose: its
+ * detail is plain text, so a workspace folder name in a label never renders as a link.
+ */
+async function reportBroken(broken: ConfigParseError[]): Promise<void> {
+  if (broken.length === 0) return;
+  await vscode.window.showWarningMessage('Some configuration files are not valid JSON; their servers are not listed.', { modal: true, detail: safeLines(broken.map((e) => e.message).join('\n')) });
+  broken.length = 0;
 }
 
 /**
@@ -21,16 +40,19 @@ async function readCandidates(uri: vscode.Uri, label: string): Promise<ImportCan
  */
 export async function importServers(): Promise<void> {
   const sources: Array<Promise<ImportCandidate[]>> = [];
+  const broken: ConfigParseError[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`));
+    sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`, broken));
   }
-  sources.push(readCandidates(vscode.Uri.file(claudeDesktopConfigPath()), 'Claude Desktop'));
+  sources.push(readCandidates(vscode.Uri.file(claudeDesktopConfigPath()), 'Claude Desktop', broken));
   const candidates = (await Promise.all(sources)).flat();
+  await reportBroken(broken);
   if (candidates.length === 0) {
     const choice = await vscode.window.showInformationMessage('No servers found in .vscode/mcp.json or in Claude Desktop\'s configuration.', 'Choose a File…');
     if (choice) {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSON: ['json', 'jsonc'] }, title: 'Import MCP servers from…' });
-      if (picked?.[0]) candidates.push(...(await readCandidates(picked[0], path.basename(picked[0].fsPath))));
+      if (picked?.[0]) candidates.push(...(await readCandidates(picked[0], path.basename(picked[0].fsPath), broken)));
+      await reportBroken(broken);
     }
     if (candidates.length === 0) return;
   }
@@ -38,10 +60,11 @@ export async function importServers(): Promise<void> {
   const items = candidates.map((c) => {
     const check = parseEntry(c.name, c.entry, { userHome: os.homedir(), env: process.env, workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
     const summary = typeof c.entry.command === 'string' ? [c.entry.command, ...(Array.isArray(c.entry.args) ? c.entry.args : [])].join(' ') : String(c.entry.url ?? '');
+    // Names and commands come from files in the workspace (maybe a cloned repository): inert text.
     return {
-      label: c.name,
-      description: `${c.source}${c.name in existing ? ' — replaces the existing entry' : ''}`,
-      detail: 'issue' in check ? `$(warning) ${check.issue.field}: ${check.issue.message}` : summary.slice(0, 200),
+      label: safeText(c.name, 120),
+      description: c.name in existing ? safe`${c.source} — replaces the existing entry` : safeText(c.source, 120),
+      detail: 'issue' in check ? safe`$(warning) ${check.issue.field}: ${check.issue.message}` : safeText(summary, 200),
       picked: !(c.name in existing) && !('issue' in check),
       candidate: c,
     };
@@ -50,7 +73,7 @@ export async function importServers(): Promise<void> {
   if (!picks || picks.length === 0) return;
   for (const pick of picks) existing[pick.candidate.name] = pick.candidate.entry;
   await settings.writeUserServers(existing);
-  void vscode.window.showInformationMessage(`Imported ${picks.length} server${picks.length === 1 ? '' : 's'} into mcpApprovalHost.servers.`);
+  void vscode.window.showInformationMessage(picks.length === 1 ? 'Imported 1 server into mcpApprovalHost.servers.' : safe`Imported ${picks.length} servers into mcpApprovalHost.servers.`);
 }
 
 /** "Add Server…": a short guided flow for a stdio command or a URL. */
