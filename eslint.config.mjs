@@ -1,6 +1,8 @@
 // ESLint flat config: typescript-eslint's recommended rules for all TypeScript,
-// plus a guard that keeps `vscode` out of the host core and shared code.
+// plus a guard that keeps `vscode` out of the host core and shared code, and
+// one that lets server text reach VS Code's UI only through src/shared/safeText.ts.
 import tseslint from 'typescript-eslint';
+import local from './scripts/eslint/safeTextRule.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'artifacts/**', '**/*.d.ts'] },
@@ -18,6 +20,28 @@ export default tseslint.config(
     files: ['src/host/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The host core and shared code run without VS Code.' }] }],
+    },
+  },
+  {
+    // Notifications, progress, quick picks, input boxes, tree items, status bar, panel titles.
+    files: ['src/extension/**/*.ts'],
+    plugins: { local },
+    rules: { 'local/safe-text': 'error' },
+  },
+  {
+    // The webview only renders what the host assessed: keep the Public Suffix List
+    // (tldts, ~140 KB) out of its bundle, also through the elicitation barrel.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'tldts', message: 'The host computes registrable domains; the webview only shows them.' }],
+          patterns: [
+            { regex: 'shared/elicitation(/index|/urlSafety)?$', allowTypeImports: true, message: 'Import values from the module itself (validate, formModel…), not the barrel that carries the Public Suffix List.' },
+          ],
+        },
+      ],
     },
   },
   {

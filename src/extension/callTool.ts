@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/client';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import type { ServerManager } from '../host/serverManager';
-import { plain } from './serversTree';
+import { safe, safeText } from '../shared/safeText';
 
 const validator = new AjvJsonSchemaValidator();
 
@@ -18,26 +18,32 @@ export async function pickTool(manager: ServerManager, target: CallToolTarget): 
       void vscode.window.showInformationMessage('No MCP server is running. Start one from the Servers view first.');
       return undefined;
     }
+    // The label is neutralised for display; the item carries the real name.
     const pick = await vscode.window.showQuickPick(
-      running.map((s) => ({ label: s.name, description: `${s.connection?.tools.length ?? 0} tools`, detail: s.connection?.serverInfo ? plain(`${s.connection.serverInfo.name} ${s.connection.serverInfo.version}`) : undefined })),
+      running.map((s) => ({
+        label: safeText(s.name, 120),
+        description: safe`${s.connection?.tools.length ?? 0} tools`,
+        detail: s.connection?.serverInfo ? safe`${s.connection.serverInfo.name} ${s.connection.serverInfo.version}` : undefined,
+        name: s.name,
+      })),
       { title: 'Call Tool: pick a server', placeHolder: 'Server' },
     );
-    serverName = pick?.label;
+    serverName = pick?.name;
   }
   if (!serverName) return undefined;
   const tools = manager.get(serverName)?.connection?.tools ?? [];
   if (target?.tool) {
     const tool = tools.find((t) => t.name === target.tool);
-    if (!tool) void vscode.window.showErrorMessage(`Server "${serverName}" has no tool named "${plain(target.tool)}".`);
+    if (!tool) void vscode.window.showErrorMessage(safe`Server "${serverName}" has no tool named "${target.tool}".`);
     return tool ? { server: serverName, tool } : undefined;
   }
   if (tools.length === 0) {
-    void vscode.window.showInformationMessage(`Server "${serverName}" offers no tools.`);
+    void vscode.window.showInformationMessage(safe`Server "${serverName}" offers no tools.`);
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
-    tools.map((tool) => ({ label: plain(tool.name), description: plain(tool.title ?? '', 60), detail: plain(tool.description ?? '', 200), tool })),
-    { title: `Call Tool on ${serverName}`, placeHolder: 'Tool', matchOnDescription: true, matchOnDetail: true },
+    tools.map((tool) => ({ label: safeText(tool.name, 120), description: safeText(tool.title ?? '', 60), detail: safeText(tool.description ?? '', 200), tool })),
+    { title: safe`Call Tool on ${serverName}`, placeHolder: 'Tool', matchOnDescription: true, matchOnDetail: true },
   );
   return pick ? { server: serverName, tool: pick.tool } : undefined;
 }
@@ -76,7 +82,7 @@ export async function askArguments(tool: Tool): Promise<Record<string, unknown> 
   const properties = tool.inputSchema?.properties ?? {};
   if (Object.keys(properties).length === 0) return {};
   const input = await vscode.window.showInputBox({
-    title: `Arguments for ${plain(tool.name)}`,
+    title: safe`Arguments for ${tool.name}`,
     prompt: 'JSON object, checked against the tool\'s input schema',
     value: JSON.stringify(argumentSkeleton(tool)),
     ignoreFocusOut: true,
@@ -85,10 +91,11 @@ export async function askArguments(tool: Tool): Promise<Record<string, unknown> 
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        return `Not valid JSON: ${(err as Error).message}`;
+        return safe`Not valid JSON: ${(err as Error).message}`;
       }
+      // Schema errors quote the server's schema (patterns, property names); the box renders links and codicons.
       const problem = checkArguments(tool, parsed);
-      return problem ? { message: problem, severity: vscode.InputBoxValidationSeverity.Error } : undefined;
+      return problem ? { message: safeText(problem, 300), severity: vscode.InputBoxValidationSeverity.Error } : undefined;
     },
   });
   return input === undefined ? undefined : (JSON.parse(input) as Record<string, unknown>);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { describeError } from '../host/errors';
 import type { ServerManager } from '../host/serverManager';
+import { safe, safeText } from '../shared/safeText';
 import { askArguments, checkArguments, pickTool, type CallToolTarget } from './callTool';
 import { addServer, importServers } from './importServers';
 import type { LogChannels } from './logs';
@@ -28,11 +29,12 @@ async function resolveServer(manager: ServerManager, arg: unknown, placeHolder: 
     void vscode.window.showInformationMessage('No matching MCP server is configured.');
     return undefined;
   }
+  // The label is neutralised for display; the item carries the real name.
   const pick = await vscode.window.showQuickPick(
-    servers.map((s) => ({ label: s.name, description: s.blockedReason ?? s.state.kind })),
-    { placeHolder },
+    servers.map((s) => ({ label: safeText(s.name, 120), description: safeText(s.blockedReason ?? s.state.kind, 120), name: s.name })),
+    { placeHolder: safeText(placeHolder) },
   );
-  return pick?.label;
+  return pick?.name;
 }
 
 /** Runs an action and shows failures as a notification with "Show Logs". */
@@ -40,9 +42,10 @@ async function withErrors(logs: LogChannels, server: string | undefined, action:
   try {
     await action();
   } catch (err) {
+    // The log keeps the full text; the notification gets an inert, capped line.
     const message = describeError(err);
     (server ? logs.forServer(server) : logs.host).error(message);
-    const choice = await vscode.window.showErrorMessage(message, 'Show Logs');
+    const choice = await vscode.window.showErrorMessage(safeText(message, 500), 'Show Logs');
     if (choice) (server ? logs.forServer(server) : logs.host).show(true);
   }
 }
@@ -110,20 +113,20 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
   if (toolArgs === undefined) return undefined;
   const problem = checkArguments(picked.tool, toolArgs);
   if (problem) {
-    void vscode.window.showErrorMessage(`Arguments do not match the tool's schema: ${problem}`);
+    void vscode.window.showErrorMessage(safe`Arguments do not match the tool's schema: ${problem}`);
     return undefined;
   }
   const started = Date.now();
   let result: CallToolResult | undefined;
   const run = () =>
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Calling ${picked.tool.name} on ${picked.server}…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: safe`Calling ${picked.tool.name} on ${picked.server}…`, cancellable: true },
       (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
         return manager.callTool(picked.server, picked.tool.name, toolArgs, {
           signal: controller.signal,
-          onProgress: (p) => progress.report({ message: progressText(p) }),
+          onProgress: (p) => progress.report({ message: safeText(progressText(p), 300) }),
         });
       },
     );
@@ -145,7 +148,7 @@ async function openResource(deps: CommandDeps, arg: unknown): Promise<void> {
   if (!node || node.kind !== 'resource') return;
   const connection = deps.manager.get(node.server)?.connection;
   if (!connection) {
-    void vscode.window.showErrorMessage(`Server "${node.server}" is not running.`);
+    void vscode.window.showErrorMessage(safe`Server "${node.server}" is not running.`);
     return;
   }
   const started = Date.now();

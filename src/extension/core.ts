@@ -6,10 +6,12 @@ import { recordElicitations } from '../host/requests/auditElicitations';
 import type { ConfigIssue } from '../host/config';
 import { ServerManager } from '../host/serverManager';
 import { systemClock } from '../host/types';
+import { createAuthFeature } from './auth';
 import { createElicitationHandler } from './elicitation';
 import type { FeatureDeps } from './features';
 import { createSamplingHandler } from './sampling';
 import { samplingCardNeedsAttention, type SamplingCard } from '../shared/samplingProtocol';
+import { safe, safeText } from '../shared/safeText';
 import { createCommands, type CommandFn } from './commands';
 import { LogChannels } from './logs';
 import { RequestBroker } from '../host/requests/broker';
@@ -60,7 +62,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
   };
   const samplingHandler = createSamplingHandler(featureDeps);
   const elicitationHandler = createElicitationHandler(featureDeps);
-  context.subscriptions.push(samplingHandler, elicitationHandler);
+  const authFeature = createAuthFeature(featureDeps);
+  context.subscriptions.push(samplingHandler, elicitationHandler, authFeature);
 
   const m = new ServerManager({
     clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
@@ -74,6 +77,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     timeouts: () => settings.timeouts(),
     approvals: new WorkspaceApprovalStore(context.workspaceState),
+    auth: authFeature.auth,
   });
   context.subscriptions.push({ dispose: () => void m.shutdown() });
 
@@ -94,7 +98,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
       // Requests that run without review (policy auto) only show up in History.
       if (entry.kind === 'sampling' && !samplingCardNeedsAttention(entry.card as SamplingCard)) return;
       const what = entry.kind === 'sampling' ? 'wants a model completion' : 'asks for your input';
-      void vscode.window.showInformationMessage(`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
+      void vscode.window.showInformationMessage(safe`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
         if (choice) void requestsView.reveal();
       });
     }),
@@ -136,7 +140,13 @@ export function createCore(context: vscode.ExtensionContext): Core {
     executeCommand: async (id, args) => {
       const command = commands.get(id);
       if (!command) throw new Error(`Unknown command ${id}`);
-      return command(...args);
+      try {
+        return await command(...args);
+      } catch (err) {
+        // VS Code shows what a command throws (a notification for keybindings, a dialog for the
+        // palette), and a failed call can carry the server's words: rethrow them inert.
+        throw new Error(safeText(describeError(err), 500), { cause: err });
+      }
     },
     treeProvider: tree as vscode.TreeDataProvider<unknown>,
     requestsView,
@@ -173,8 +183,8 @@ class IssueReporter {
     const first = issues[0];
     const text =
       issues.length === 1
-        ? `MCP server "${first.server}" is not valid: ${first.field} ${first.message}. The other servers still run.`
-        : `${issues.length} MCP server entries are not valid (first: "${first.server}": ${first.field} ${first.message}). The other servers still run.`;
+        ? safe`MCP server "${first.server}" is not valid: ${first.field} ${first.message}. The other servers still run.`
+        : safe`${issues.length} MCP server entries are not valid (first: "${first.server}": ${first.field} ${first.message}). The other servers still run.`;
     void vscode.window.showWarningMessage(text, 'Open Settings', 'Show Log').then((choice) => {
       if (choice === 'Open Settings') void vscode.commands.executeCommand('mcpApprovalHost.openSettings');
       else if (choice === 'Show Log') this.logs.host.show(true);
@@ -195,7 +205,7 @@ function watchFailures(m: ServerManager, logs: LogChannels): vscode.Disposable {
     }
     if (notified.has(name)) return;
     notified.add(name);
-    void vscode.window.showErrorMessage(`MCP server "${name}" stopped after repeated failures: ${server.state.message}`, 'Show Logs', 'Restart').then((choice) => {
+    void vscode.window.showErrorMessage(safe`MCP server "${name}" stopped after repeated failures: ${server.state.message}`, 'Show Logs', 'Restart').then((choice) => {
       if (choice === 'Show Logs') logs.forServer(name).show(true);
       else if (choice === 'Restart') void vscode.commands.executeCommand('mcpApprovalHost.restartServer', name);
     });

@@ -3,6 +3,7 @@ import { ElicitationCoordinator, type UrlOpener } from '../host/elicitation/coor
 import { requiredElicitations } from '../host/elicitation/urlRequired';
 import type { RequestOrigin } from '../host/requests/broker';
 import type { ElicitationHandler } from '../host/types';
+import { safe, safeLines } from '../shared/safeText';
 import type { FeatureDeps } from './features';
 import { settings } from './settings';
 
@@ -17,10 +18,15 @@ let active: { coordinator: ElicitationCoordinator; deps: FeatureDeps } | undefin
  */
 export const vscodeUrlOpener: UrlOpener = {
   async confirmAndOpen({ server, url, signal }) {
-    const warnings = url.warnings.length > 0 ? `\n\nWarning: ${url.warnings.map((w) => w.message).join('. ')}.` : '';
+    // A modal shows plain text, but the warnings quote the host name: keep them inert like any server text.
+    const warnings = url.warnings.map((w) => w.message).join('. ');
+    const message = warnings
+      ? safe`MCP server "${server}" asks you to open a page on ${url.registrableDomain} in your browser.\n\nWarning: ${warnings}.`
+      : safe`MCP server "${server}" asks you to open a page on ${url.registrableDomain} in your browser.`;
     const choice = await vscode.window.showWarningMessage(
-      `MCP server "${server}" asks you to open a page on ${url.registrableDomainGuess} in your browser.${warnings}`,
-      { modal: true, detail: url.url },
+      message,
+      // The full URL, as the spec asks; the URL parser has already percent-encoded anything invisible in it.
+      { modal: true, detail: safeLines(url.url, 10_000) },
       'Open',
     );
     if (choice !== 'Open' || signal.aborted) return 'dismissed';
@@ -75,7 +81,7 @@ export async function handleUrlElicitationRequired<T>(err: unknown, call: UrlReq
     const answers = await coordinator.presentRequiredUrls(call.server, list, originFor(deps, call), controller.signal);
     const opened = answers.flatMap((a) => (a?.result.action === 'accept' ? [a.elicitationId] : []));
     if (opened.length === 0 || opened.length < answers.length) {
-      void vscode.window.showInformationMessage(`"${call.tool}" on "${call.server}" was not retried: it needs every link to be opened.`);
+      void vscode.window.showInformationMessage(safe`"${call.tool}" on "${call.server}" was not retried: it needs every link to be opened.`);
       return undefined;
     }
     const decision = await offerRetry(coordinator, call, opened, controller.signal);
@@ -87,10 +93,15 @@ export async function handleUrlElicitationRequired<T>(err: unknown, call: UrlReq
 
 function offerRetry(coordinator: ElicitationCoordinator, call: UrlRequiredCall<unknown>, ids: string[], signal: AbortSignal): Promise<'retry' | 'stop'> {
   return new Promise((resolve) => {
-    const ask = (message: string) => void vscode.window.showInformationMessage(message, 'Retry').then((c) => resolve(c === 'Retry' ? 'retry' : 'stop'));
-    ask(`Finish in your browser, then retry "${call.tool}" on "${call.server}".`);
+    const ask = (serverIsDone: boolean) => {
+      const message = serverIsDone
+        ? safe`"${call.server}" reports that you are done in the browser. Retry "${call.tool}" now?`
+        : safe`Finish in your browser, then retry "${call.tool}" on "${call.server}".`;
+      void vscode.window.showInformationMessage(message, 'Retry').then((c) => resolve(c === 'Retry' ? 'retry' : 'stop'));
+    };
+    ask(false);
     coordinator.waitForCompletion(call.server, ids, signal).then(
-      () => ask(`"${call.server}" reports that you are done in the browser. Retry "${call.tool}" now?`),
+      () => ask(true),
       () => undefined,
     );
   });

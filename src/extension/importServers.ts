@@ -1,18 +1,38 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { candidatesFrom, claudeDesktopConfigPath, type ImportCandidate } from '../host/importConfig';
-import { confirmUserImport, describeTarget, existingAt, importDetail, importLines, targetFor, writeImports, type ImportTarget } from './importTargets';
-import { safeText } from './approvalText';
+import { candidatesFrom, claudeDesktopConfigPath, ConfigParseError, type ImportCandidate } from '../host/importConfig';
+import { safe, safeLines, safeText, safeVerbatim } from '../shared/safeText';
+import { confirmUserImport, describeTarget, existingAt, importLines, targetFor, writeImports, type ImportTarget } from './importTargets';
 import { settings } from './settings';
 
-async function readCandidates(uri: vscode.Uri, label: string): Promise<Array<ImportCandidate & { target: ImportTarget }>> {
+type Candidate = ImportCandidate & { target: ImportTarget };
+
+/** Reads one file's entries; a missing file has none, a broken one is added to `broken`. */
+async function readCandidates(uri: vscode.Uri, label: string, broken: ConfigParseError[]): Promise<Candidate[]> {
+  let bytes: Uint8Array;
   try {
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const target = targetFor(uri);
-    return candidatesFrom(new TextDecoder().decode(bytes), label).map((c) => ({ ...c, target }));
+    bytes = await vscode.workspace.fs.readFile(uri);
   } catch {
     return [];
   }
+  try {
+    const target = targetFor(uri);
+    return candidatesFrom(new TextDecoder().decode(bytes), label).map((c) => ({ ...c, target }));
+  } catch (err) {
+    if (!(err instanceof ConfigParseError)) throw err;
+    broken.push(err);
+    return [];
+  }
+}
+
+/**
+ * Says which files could not be read, where and why. Modal on purpose: its
+ * detail is plain text, so a workspace folder name in a label never renders as a link.
+ */
+async function reportBroken(broken: ConfigParseError[]): Promise<void> {
+  if (broken.length === 0) return;
+  await vscode.window.showWarningMessage('Some configuration files are not valid JSON; their servers are not listed.', { modal: true, detail: safeLines(broken.map((e) => e.message).join('\n')) });
+  broken.length = 0;
 }
 
 /**
@@ -23,27 +43,33 @@ async function readCandidates(uri: vscode.Uri, label: string): Promise<Array<Imp
  * dialog that shows what will run. Nothing is started here.
  */
 export async function importServers(): Promise<void> {
-  const sources: Array<Promise<Array<ImportCandidate & { target: ImportTarget }>>> = [];
+  const sources: Array<Promise<Candidate[]>> = [];
+  const broken: ConfigParseError[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`));
+    sources.push(readCandidates(vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json'), `${folder.name}/.vscode/mcp.json`, broken));
   }
-  sources.push(readCandidates(vscode.Uri.file(claudeDesktopConfigPath()), 'Claude Desktop'));
+  sources.push(readCandidates(vscode.Uri.file(claudeDesktopConfigPath()), 'Claude Desktop', broken));
   const candidates = (await Promise.all(sources)).flat();
+  await reportBroken(broken);
   if (candidates.length === 0) {
     const choice = await vscode.window.showInformationMessage('No servers found in .vscode/mcp.json or in Claude Desktop\'s configuration.', 'Choose a File…');
     if (choice) {
       const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSON: ['json', 'jsonc'] }, title: 'Import MCP servers from…' });
-      if (picked?.[0]) candidates.push(...(await readCandidates(picked[0], path.basename(picked[0].fsPath))));
+      if (picked?.[0]) candidates.push(...(await readCandidates(picked[0], path.basename(picked[0].fsPath), broken)));
+      await reportBroken(broken);
     }
     if (candidates.length === 0) return;
   }
+  // Names and commands come from files in the workspace (maybe a cloned repository): inert text.
   const items = candidates.map((c) => {
     const replaces = c.name in existingAt(c.target);
+    // Everything that runs, variables named, values hidden; or why the entry cannot be imported.
+    const { ok, lines } = importLines(c.name, c.entry, c.target);
     return {
-      label: safeLabel(c.name),
-      description: `${safeLabel(c.source)} → ${describeTarget(c.target)}${replaces ? ' — replaces the existing entry' : ''}`,
-      detail: importDetail(c.name, c.entry, c.target),
-      picked: !replaces && importLines(c.name, c.entry, c.target).ok,
+      label: safeText(c.name, 120),
+      description: replaces ? safe`${c.source} → ${describeTarget(c.target)} — replaces the existing entry` : safe`${c.source} → ${describeTarget(c.target)}`,
+      detail: ok ? safeVerbatim(lines.join(' · '), 1000) : safe`$(warning) ${lines[0]}`,
+      picked: !replaces && ok,
       candidate: c,
     };
   });
@@ -52,13 +78,8 @@ export async function importServers(): Promise<void> {
   const chosen = picks.map((p) => p.candidate);
   if (!(await confirmUserImport(chosen.filter((c) => c.target.kind === 'user')))) return;
   const toFolders = await writeImports(chosen);
-  const text = `Imported ${picks.length} server${picks.length === 1 ? '' : 's'} into mcpApprovalHost.servers.`;
-  void vscode.window.showInformationMessage(toFolders > 0 ? `${text} Servers imported into workspace settings start after you review them.` : text);
-}
-
-/** Names from a file as quick pick text (see approvalText.ts). */
-function safeLabel(text: string): string {
-  return safeText(text, 120);
+  const count = picks.length === 1 ? 'Imported 1 server into mcpApprovalHost.servers.' : safe`Imported ${picks.length} servers into mcpApprovalHost.servers.`;
+  void vscode.window.showInformationMessage(toFolders > 0 ? safe`${count} Servers imported into workspace settings start after you review them.` : count);
 }
 
 /** "Add Server…": a short guided flow for a stdio command or a URL. */

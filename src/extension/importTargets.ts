@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { approvalLines, summarizeDefinition } from '../host/approval';
 import { parseEntry } from '../host/config';
-import { safeText } from './approvalText';
+import { safe, safeLines, safeText, safeVerbatim } from '../shared/safeText';
 import { settings } from './settings';
 
 /**
@@ -42,12 +42,6 @@ export function importLines(name: string, entry: Record<string, unknown>, target
   return { ok: true, lines: approvalLines(summary).slice(1) };
 }
 
-/** One line for the quick pick's detail: everything that runs, variables named, values hidden. */
-export function importDetail(name: string, entry: Record<string, unknown>, target: ImportTarget): string {
-  const { ok, lines } = importLines(name, entry, target);
-  return ok ? safeText(lines.join(' · '), 1000) : `$(warning) ${safeText(lines[0], 1000)}`;
-}
-
 /**
  * Entries imported into user settings start without asking again: show all
  * of what they run in a dialog (a quick pick line can be cut off) and import
@@ -56,11 +50,11 @@ export function importDetail(name: string, entry: Record<string, unknown>, targe
 export async function confirmUserImport(picks: Array<{ name: string; entry: Record<string, unknown> }>): Promise<boolean> {
   if (picks.length === 0) return true;
   const detail = picks
-    .map((p) => [safeText(p.name, 120), ...importLines(p.name, p.entry, { kind: 'user' }).lines.map((l) => `  ${safeText(l, 4000)}`)].join('\n'))
+    .map((p) => [safeText(p.name, 120), ...importLines(p.name, p.entry, { kind: 'user' }).lines.map((l) => `  ${safeVerbatim(l, 4000)}`)].join('\n'))
     .join('\n\n');
   const choice = await vscode.window.showWarningMessage(
-    picks.length === 1 ? 'Import this MCP server into your user settings? It will start without asking again.' : `Import these ${picks.length} MCP servers into your user settings? They will start without asking again.`,
-    { modal: true, detail },
+    picks.length === 1 ? 'Import this MCP server into your user settings? It will start without asking again.' : safe`Import these ${picks.length} MCP servers into your user settings? They will start without asking again.`,
+    { modal: true, detail: safeLines(detail, 20_000, 200) },
     { title: 'Import and Trust' },
   );
   return choice?.title === 'Import and Trust';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LogSink } from '../host/types';
+import { safe } from '../shared/safeText';
 
 /** One LogOutputChannel for the host plus one per server, created on demand. */
 export class LogChannels implements vscode.Disposable {
@@ -10,11 +11,11 @@ export class LogChannels implements vscode.Disposable {
     this.host = vscode.window.createOutputChannel('MCP Approval Host', { log: true });
   }
 
-  /** The channel for a server; the name is the person's own (from settings). */
+  /** The channel for a server; the name comes from settings, maybe a cloned repository's. */
   forServer(name: string): vscode.LogOutputChannel {
     let channel = this.perServer.get(name);
     if (!channel) {
-      channel = vscode.window.createOutputChannel(`MCP Approval Host: ${name}`, { log: true });
+      channel = vscode.window.createOutputChannel(safe`MCP Approval Host: ${name}`, { log: true });
       this.perServer.set(name, channel);
     }
     return channel;

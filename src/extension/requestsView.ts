@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type ExtensionToWebview, type RequestsViewState, type WebviewToExtension } from '../shared/protocol';
+import { safe } from '../shared/safeText';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** The source of truth for the Requests view; the view only renders it. */
@@ -80,7 +81,7 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
   private updateBadge(): void {
     if (!this.view) return;
     const pending = this.model.openCount();
-    this.view.badge = pending > 0 ? { value: pending, tooltip: `${pending} request${pending === 1 ? '' : 's'} waiting for review` } : undefined;
+    this.view.badge = pending > 0 ? { value: pending, tooltip: pending === 1 ? '1 request waiting for review' : safe`${pending} requests waiting for review` } : undefined;
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@ import type { AuditLog } from '../host/sampling/audit';
 import { SamplingBudget } from '../host/sampling/budget';
 import { SamplingCoordinator } from '../host/sampling/coordinator';
 import { systemClock, type SamplingHandler } from '../host/types';
+import { safe } from '../shared/safeText';
 import type { FeatureDeps } from './features';
 import { VscodeModelRunner } from './lmBridge';
 import { SamplingNotifier } from './sampling/notifier';
@@ -27,7 +28,8 @@ export function createSamplingHandler(deps: FeatureDeps): SamplingHandler & vsco
     budget: new SamplingBudget(),
     audit,
     reviewTimeoutMs: () => settings.reviewTimeoutMs(),
-    justification: (server) => `The MCP server "${server}" asks for a completion (an MCP sampling request handled by MCP Approval Host).`,
+    // VS Code shows the justification in its consent prompt for the model.
+    justification: (server) => safe`The MCP server "${server}" asks for a completion (an MCP sampling request handled by MCP Approval Host).`,
     serverOptions: (server) => deps.manager().get(server)?.config,
     paused: () => deps.controls.samplingPaused,
     onDidChangePaused: (listener) => deps.controls.onDidChange(listener),

@@ -3,7 +3,7 @@ import { approvalLines, summarizeDefinition, type ApprovalStore, type Definition
 import type { NameConflict } from '../host/config';
 import { describeError } from '../host/errors';
 import type { ServerManager, ServerView } from '../host/serverManager';
-import { safeText } from './approvalText';
+import { safe, safeLines, safeText, safeVerbatim } from '../shared/safeText';
 import type { LogChannels } from './logs';
 
 const TRUST = 'Trust and Start';
@@ -80,7 +80,7 @@ export class ServerApprovalUi {
     const text =
       pending.length === 1
         ? 'An MCP server defined by this workspace needs your approval before it starts.'
-        : `${pending.length} MCP servers defined by this workspace need your approval before they start.`;
+        : safe`${pending.length} MCP servers defined by this workspace need your approval before they start.`;
     void vscode.window.showInformationMessage(text, REVIEW, NOT_NOW).then((choice) => {
       if (choice === REVIEW) void this.review();
     });
@@ -100,7 +100,7 @@ export class ServerApprovalUi {
     const text =
       conflicts.length === 1
         ? 'Two workspace folders define an MCP server of the same name: each is shown with its folder\'s name.'
-        : `${conflicts.length} MCP server names are defined in more than one workspace folder: each is shown with its folder's name.`;
+        : safe`${conflicts.length} MCP server names are defined in more than one workspace folder: each is shown with its folder's name.`;
     void vscode.window.showInformationMessage(text, 'Show Log').then((choice) => choice && this.logs.host.show(true));
   }
 
@@ -129,8 +129,8 @@ export class ServerApprovalUi {
       const summary = summaryOf(server);
       return {
         label: safeText(server.name, 120),
-        description: safeText(summary.transport === 'stdio' ? summary.commandLine : summary.url, 200),
-        detail: safeText(`Defined in ${summary.where}`, 300),
+        description: safeVerbatim(summary.transport === 'stdio' ? summary.commandLine : summary.url, 200),
+        detail: safe`Defined in ${summary.where}`,
         server,
       };
     });
@@ -151,12 +151,12 @@ export class ServerApprovalUi {
       return 'unavailable';
     }
     if (server.blocked !== 'needsApproval') {
-      void vscode.window.showInformationMessage(server.blocked ? `${safeText(server.name, 120)}: ${server.blockedReason}.` : `${safeText(server.name, 120)} does not need an approval.`);
+      void vscode.window.showInformationMessage(server.blocked ? safe`${server.name}: ${server.blockedReason}.` : safe`${server.name} does not need an approval.`);
       return 'unavailable';
     }
     const summary = summaryOf(server);
     const detail = [
-      ...approvalLines(summary, defaultCwd(server)).map((line) => safeText(line, 4000)),
+      ...approvalLines(summary, defaultCwd(server)).map((line) => safeVerbatim(line, 4000)),
       '',
       summary.transport === 'stdio'
         ? 'It runs as a program with your permissions and gets the values above.'
@@ -164,8 +164,8 @@ export class ServerApprovalUi {
       'Trust it only if you trust where this workspace came from.',
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(
-      `Trust and start the MCP server "${safeText(summary.name, 120)}" defined by this workspace?`,
-      { modal: true, detail },
+      safe`Trust and start the MCP server "${summary.name}" defined by this workspace?`,
+      { modal: true, detail: safeLines(detail, 20_000, 200) },
       { title: TRUST },
       { title: NOT_NOW, isCloseAffordance: true },
     );
@@ -195,6 +195,6 @@ export class ServerApprovalUi {
     for (const s of this.manager.pendingApproval()) this.announced.add(s.definitionHash);
     this.logs.host.info('Server trust reset: every workspace-defined server needs approval again');
     const count = this.manager.pendingApproval().length;
-    void vscode.window.showInformationMessage(count === 1 ? 'Server trust reset: 1 server needs your approval again.' : `Server trust reset: ${count} servers need your approval again.`);
+    void vscode.window.showInformationMessage(count === 1 ? 'Server trust reset: 1 server needs your approval again.' : safe`Server trust reset: ${count} servers need your approval again.`);
   }
 }

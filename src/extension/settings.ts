@@ -10,7 +10,11 @@ export const Settings = {
   toolCallMaxSeconds: 'toolCallMaxSeconds',
   connectTimeoutSeconds: 'connectTimeoutSeconds',
   reviewTimeoutMinutes: 'reviewTimeoutMinutes',
+  signInRedirect: 'signIn.redirect',
 } as const;
+
+/** Where the browser returns after signing in to a remote server. */
+export type SignInRedirect = 'loopback' | 'uriHandler';
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(Settings.section);
@@ -45,6 +49,16 @@ export const settings = {
    */
   servers(): ParsedConfig {
     return parseServersSetting(serverSources(), { workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, userHome: os.homedir(), env: process.env });
+  },
+
+  /**
+   * `loopback` (127.0.0.1) where the browser and the extension host share a
+   * machine (desktop, not remote), else the URI handler; or as configured.
+   */
+  signInRedirect(): SignInRedirect {
+    const value = config().get<string>(Settings.signInRedirect, 'auto');
+    if (value === 'loopback' || value === 'uriHandler') return value;
+    return vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined ? 'loopback' : 'uriHandler';
   },
 
   /** The raw user-level value, for commands that edit it. */

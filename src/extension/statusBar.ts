@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServerManager } from '../host/serverManager';
+import { safe } from '../shared/safeText';
 
 /** Running servers and pending requests; a click opens the Requests view. */
 export class StatusBar implements vscode.Disposable {
@@ -28,8 +29,9 @@ export class StatusBar implements vscode.Disposable {
     const parts = [`$(server-process) ${running}/${servers.length}`];
     if (failed > 0) parts.push(`$(error) ${failed}`);
     if (this.pending > 0) parts.push(`$(bell-dot) ${this.pending}`);
+    // eslint-disable-next-line local/safe-text -- our own codicons and counts, no server text
     this.item.text = parts.join('  ');
-    this.item.tooltip = `MCP Approval Host: ${running} of ${servers.length} servers running${failed ? `, ${failed} failed` : ''}${this.pending ? `, ${this.pending} requests waiting for review` : ''}`;
+    this.item.tooltip = safe`MCP Approval Host: ${running} of ${servers.length} servers running${failed ? `, ${failed} failed` : ''}${this.pending ? `, ${this.pending} requests waiting for review` : ''}`;
     this.item.backgroundColor = this.pending > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = { label: this.item.tooltip as string };
     this.item.show();

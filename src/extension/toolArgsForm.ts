@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/client';
 import { findSensitiveFields, validateForm, type FormModel } from '../shared/elicitation';
 import { parseWebviewMessage } from '../shared/protocol';
+import { safe } from '../shared/safeText';
 import { parseToolArgsMessage, toolArgumentsForm, type ExtensionToToolArgs, type ToolArgsView } from '../shared/toolArgsProtocol';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -22,9 +23,9 @@ export async function askToolArguments(extensionUri: vscode.Uri, server: string,
 }
 
 function showToolArgsPanel(extensionUri: vscode.Uri, server: string, tool: Tool, form: FormModel): Promise<ToolArguments | 'json'> {
-  const panel = vscode.window.createWebviewPanel('mcpApprovalHost.toolArgs', `Call ${tool.name}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+  const panel = vscode.window.createWebviewPanel('mcpApprovalHost.toolArgs', safe`Call ${tool.name}`, vscode.ViewColumn.Active, webviewOptions(extensionUri));
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'tool.svg');
-  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'toolArgs', `Call ${tool.name}`);
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'toolArgs', safe`Call ${tool.name}`);
   let view: ToolArgsView = { server, tool: tool.name, title: tool.title, description: tool.description, form, sensitive: findSensitiveFields(form) };
   const send = () => void panel.webview.postMessage({ type: 'toolArgsForm', view } satisfies ExtensionToToolArgs);
   return new Promise((resolve) => {

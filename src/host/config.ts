@@ -27,6 +27,14 @@ const RemoteEntrySchema = z.object({
   type: z.enum(['http', 'sse']),
   url: z.string().min(1, 'must not be empty'),
   headers: z.record(z.string(), z.string()).optional(),
+  /** A client id pre-registered with the server's authorization server (else CIMD or dynamic registration). */
+  clientId: z.string().min(1, 'must not be empty').optional(),
+  /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
+  scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
+  /** `client_credentials`: a machine-to-machine client (needs clientId and a client secret), no browser. */
+  grant: z.enum(['authorization_code', 'client_credentials']).optional(),
+  // A secret in settings would be plain text on disk and in settings sync.
+  clientSecret: z.undefined({ error: 'must not be in settings: run "MCP Approval Host: Set Client Secret…" to keep it in secret storage' }).optional(),
   ...common,
 });
 
@@ -47,7 +55,7 @@ export interface ServerOptions {
 /** A validated server configuration with variables resolved. */
 export type ServerConfig =
   | ({ name: string; type: 'stdio'; command: string; args: string[]; env: Record<string, string>; envFile?: string; cwd?: string } & ServerOptions)
-  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string> } & ServerOptions);
+  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string>; clientId?: string; scopes?: string[]; grant?: 'authorization_code' | 'client_credentials' } & ServerOptions);
 
 /** A problem with one entry, naming the server and the field. */
 export interface ConfigIssue {
@@ -216,7 +224,7 @@ export function parseEntry(
       headers[key] = resolver.resolve(`headers.${key}`, value);
       if (SENSITIVE_NAME.test(key)) resolver.secrets.add(headers[key]);
     }
-    config = { name, type: entry.type, url, headers, ...options };
+    config = { name, type: entry.type, url, headers, ...(entry.clientId !== undefined && { clientId: entry.clientId }), ...(entry.scopes && { scopes: entry.scopes }), ...(entry.grant && { grant: entry.grant }), ...options };
     if (resolver.issue === undefined) {
       const urlIssue = checkServerUrl(url);
       if (urlIssue) return { issue: { server: name, field: 'url', message: urlIssue } };
@@ -309,5 +317,5 @@ export function sameConnection(a: ServerConfig, b: ServerConfig): boolean {
 function connectionKey(c: ServerConfig): string {
   return c.type === 'stdio'
     ? JSON.stringify([c.type, c.command, c.args, Object.entries(c.env).sort(), c.envFile ?? null, c.cwd ?? null])
-    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort()]);
+    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort(), c.clientId ?? null, c.scopes ?? null, c.grant ?? null]);
 }

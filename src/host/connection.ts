@@ -3,10 +3,14 @@ import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
 import { ConnectionGoneError, describeError, toProtocolError } from './errors';
+import { Deadline, IdleWatchdog, settledWithin, traceMessages } from './connectionSupport';
 import { Emitter } from './events';
+import type { HostOAuthProvider } from './auth/oauthProvider';
+import { withAuthorization } from './auth/signIn';
 import { HostClient } from './elicitation/hostClient';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
+import { protocolErrorLogger } from './protocolLog';
 import { createRemoteTransport, createStdioTransport, shouldFallBackToSse } from './transports';
 import type { ElicitationHandler, ElicitationParams, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo } from './types';
 
@@ -24,6 +28,8 @@ export interface ConnectionDeps {
   connectTimeoutMs: number;
   /** True when protocol messages should be logged (trace level); checked per message. */
   traceEnabled?(): boolean;
+  /** The OAuth provider for a remote server, if it may sign in. */
+  auth?(config: Extract<ServerConfig, { type: 'http' | 'sse' }>): Promise<HostOAuthProvider | undefined>;
 }
 
 /** Options for one tool call. */
@@ -59,6 +65,8 @@ export class McpConnection extends Disposable {
   prompts: Prompt[] = [];
   resources: Resource[] = [];
 
+  /** The OAuth provider of a remote server that signs in; it completes a step-up during a call. */
+  private auth: HostOAuthProvider | undefined;
   private readonly inFlightCalls = new Map<number, ToolCallInfo>();
   private nextCallId = 1;
   private pendingServerRequests = 0;
@@ -81,28 +89,62 @@ export class McpConnection extends Disposable {
     }));
   }
 
-  /** Connects and fetches the lists; throws a readable error on failure. */
+  /**
+   * Opens a connection: the handshake and the first fetch of the lists, both
+   * within the connect timeout. Throws a readable error on failure, and then
+   * nothing of the attempt stays open (transport, child process).
+   */
   static async open(config: ServerConfig, deps: ConnectionDeps): Promise<McpConnection> {
     if (config.type === 'stdio') {
       const transport = await createStdioTransport(config, deps.baseDir);
       const splitter = new LineSplitter((line) => deps.onStderrLine(line));
       transport.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk));
       transport.stderr?.on('end', () => splitter.flush());
-      return McpConnection.connectWith(config, transport, 'stdio', deps);
+      return opened(await McpConnection.attempt(config, transport, 'stdio', deps));
     }
-    if (config.type === 'sse') return McpConnection.connectWith(config, createRemoteTransport(config, 'sse'), 'sse', deps);
+    const auth = await deps.auth?.(config);
+    const connection = await withAuthorization(auth, () => McpConnection.openRemote(config, deps, auth));
+    connection.auth = auth;
+    return connection;
+  }
+
+  /** Streamable HTTP first; HTTP+SSE only when configured, or when the handshake was refused with 400/404/405. */
+  private static async openRemote(config: Extract<ServerConfig, { type: 'http' | 'sse' }>, deps: ConnectionDeps, auth: HostOAuthProvider | undefined): Promise<McpConnection> {
+    if (config.type === 'sse') return opened(await McpConnection.attempt(config, createRemoteTransport(config, 'sse', auth), 'sse', deps));
+    const first = await McpConnection.attempt(config, createRemoteTransport(config, 'streamable', auth), 'streamable-http', deps);
+    // Only a refused handshake means "an older server": a server that completed it speaks Streamable HTTP.
+    if (first.ok || first.step !== 'handshake' || !shouldFallBackToSse(first.error)) return opened(first);
+    deps.log.info(`Streamable HTTP refused (${describeError(first.error)}); falling back to HTTP+SSE`);
+    return opened(await McpConnection.attempt(config, createRemoteTransport(config, 'sse', auth), 'sse', deps));
+  }
+
+  /** One attempt over one transport; a failed attempt is closed before this returns. */
+  private static async attempt(config: ServerConfig, transport: Transport, kind: McpConnection['transportKind'], deps: ConnectionDeps): Promise<OpenOutcome> {
+    // The list_changed callbacks run only after connect(), when `connection` exists.
+    const client = McpConnection.createClient(deps, () => connection);
+    const connection: McpConnection = new McpConnection(config, client, transport, kind, deps);
+    connection.installHandlers();
+    const deadline = new Deadline(deps.connectTimeoutMs);
+    const handshake = client.connect(transport, {});
+    let step: OpenStep = 'handshake';
     try {
-      return await McpConnection.connectWith(config, createRemoteTransport(config, 'streamable'), 'streamable-http', deps);
-    } catch (err) {
-      if (!shouldFallBackToSse(err)) throw err;
-      deps.log.info(`Streamable HTTP refused (${describeError(err)}); falling back to HTTP+SSE`);
-      return McpConnection.connectWith(config, createRemoteTransport(config, 'sse'), 'sse', deps);
+      await deadline.race(handshake, 'to the MCP handshake');
+      connection.handshakeDone();
+      step = 'lists';
+      await deadline.race(connection.refreshLists(), 'while listing tools, prompts and resources');
+      return { ok: true, connection };
+    } catch (error) {
+      await connection.close();
+      // A stdio handshake probes on a sibling process that the SDK reaps when connect() settles.
+      await settledWithin(handshake, 3000);
+      return { ok: false, step, error };
+    } finally {
+      deadline.dispose();
     }
   }
 
-  private static async connectWith(config: ServerConfig, transport: Transport, kind: McpConnection['transportKind'], deps: ConnectionDeps): Promise<McpConnection> {
-    // The list_changed callbacks run only after connect(), when `connection` exists.
-    const client = new HostClient(deps.clientInfo, {
+  private static createClient(deps: ConnectionDeps, connection: () => McpConnection): HostClient {
+    return new HostClient(deps.clientInfo, {
       capabilities: {
         sampling: { tools: {} },
         elicitation: { form: {}, url: {} },
@@ -111,31 +153,22 @@ export class McpConnection extends Disposable {
       versionNegotiation: { mode: 'auto', probe: { timeoutMs: Math.min(5000, deps.connectTimeoutMs) } },
       inputRequired: { autoFulfill: true, maxRounds: 10 },
       listChanged: {
-        tools: { onChanged: (err, items) => connection.listChanged('tools', err, items) },
-        prompts: { onChanged: (err, items) => connection.listChanged('prompts', err, items) },
-        resources: { onChanged: (err, items) => connection.listChanged('resources', err, items) },
+        tools: { onChanged: (err, items) => connection().listChanged('tools', err, items) },
+        prompts: { onChanged: (err, items) => connection().listChanged('prompts', err, items) },
+        resources: { onChanged: (err, items) => connection().listChanged('resources', err, items) },
       },
     });
-    const connection: McpConnection = new McpConnection(config, client, transport, kind, deps);
-    connection.installHandlers();
-    const timeout = setTimeout(() => void transport.close().catch(() => undefined), deps.connectTimeoutMs);
-    try {
-      await client.connect(transport, {});
-    } catch (err) {
-      await connection.close();
-      throw err;
-    } finally {
-      clearTimeout(timeout);
-    }
-    client.onclose = () => connection.handleTransportClosed();
-    traceMessages(transport, deps);
-    client.onerror = (err) => deps.log.warn(`protocol error: ${describeError(err)}`);
-    const info = client.getServerVersion();
-    deps.log.info(
-      `Connected over ${kind}: ${info ? `${info.name} ${info.version}` : 'anonymous server'}, protocol ${client.getNegotiatedProtocolVersion() ?? '?'} (${client.getProtocolEra() ?? '?'} era)`,
+  }
+
+  private handshakeDone(): void {
+    this.client.onclose = () => this.handleTransportClosed();
+    traceMessages(this.transport, this.deps.log, this.deps.traceEnabled);
+    this.client.onerror = protocolErrorLogger(this.deps.log);
+    this.client.onInputOmitted = (method, reason) => this.deps.log.info(`${method} refused (${describeError(reason)}): retrying without it, so the server learns`);
+    const info = this.client.getServerVersion();
+    this.deps.log.info(
+      `Connected over ${this.transportKind}: ${info ? `${info.name} ${info.version}` : 'anonymous server'}, protocol ${this.client.getNegotiatedProtocolVersion() ?? '?'} (${this.client.getProtocolEra() ?? '?'} era)`,
     );
-    await connection.refreshLists();
-    return connection;
   }
 
   /** The server's self-reported identity (untrusted text). */
@@ -216,13 +249,22 @@ export class McpConnection extends Disposable {
     this._onDidChangeLists.fire(kind);
   }
 
-  /** Refetches tools, prompts and resources (those the server supports). */
+  /**
+   * Refetches tools, prompts and resources (those the server supports). A
+   * failing tools list fails the whole fetch; prompts and resources are
+   * optional extras, so their failure leaves them empty (with a warning).
+   */
   async refreshLists(): Promise<void> {
     const caps = this.client.getServerCapabilities() ?? {};
+    const optional = <T>(kind: string, list: Promise<T[]>) =>
+      list.catch((err: unknown) => {
+        this.deps.log.warn(`listing ${kind} failed: ${describeError(err)}`);
+        return [] as T[];
+      });
     const [tools, prompts, resources] = await Promise.all([
-      caps.tools ? this.client.listTools().then((r) => r.tools) : Promise.resolve([]),
-      caps.prompts ? this.client.listPrompts().then((r) => r.prompts).catch(() => []) : Promise.resolve([]),
-      caps.resources ? this.client.listResources().then((r) => r.resources).catch(() => []) : Promise.resolve([]),
+      caps.tools ? this.client.listTools().then((r) => r.tools, (err: unknown) => Promise.reject(new Error(`listing tools failed: ${describeError(err)}`, { cause: err }))) : Promise.resolve([]),
+      caps.prompts ? optional('prompts', this.client.listPrompts().then((r) => r.prompts)) : Promise.resolve([]),
+      caps.resources ? optional('resources', this.client.listResources().then((r) => r.resources)) : Promise.resolve([]),
     ]);
     this.tools = tools;
     this.prompts = prompts;
@@ -244,22 +286,26 @@ export class McpConnection extends Disposable {
     if (this.pendingServerRequests > 0) watchdog.pause();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     try {
-      const result = await this.client.callTool(
-        { name, arguments: args },
-        {
-          signal,
-          timeout: options.maxTotalMs,
-          maxTotalTimeout: options.maxTotalMs,
-          onprogress: (p) => {
-            watchdog.touch();
-            options.onProgress?.(p);
+      // A 403 insufficient_scope mid-call makes the SDK start a step-up sign-in.
+      const result = await withAuthorization(this.auth, () =>
+        this.client.callTool(
+          { name, arguments: args },
+          {
+            signal,
+            timeout: options.maxTotalMs,
+            maxTotalTimeout: options.maxTotalMs,
+            onprogress: (p) => {
+              watchdog.touch();
+              options.onProgress?.(p);
+            },
           },
-        },
+        ),
       );
       return result as CallToolResult;
     } catch (err) {
       if (controller.signal.aborted) throw new Error(`Tool "${name}" ${describeError(controller.signal.reason)}`);
       if (err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout) throw new Error(`Tool "${name}" exceeded the maximum of ${Math.round(options.maxTotalMs / 1000)} s`);
+      if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) throw new Error(`Tool "${name}" got no answer: the server closed the connection (it stopped or crashed)`);
       throw err;
     } finally {
       watchdog.dispose();
@@ -292,8 +338,11 @@ export class McpConnection extends Disposable {
     this.closing = true;
     const pid = this.pid;
     this.lifetime.abort(new ConnectionGoneError());
+    this.auth?.dispose();
     try {
-      await this.client.close();
+      // A client whose handshake failed early never took the transport over: close it directly.
+      if (this.client.transport) await this.client.close();
+      else await this.transport.close();
     } catch (err) {
       this.deps.log.debug(`close: ${describeError(err)}`);
     }
@@ -308,69 +357,11 @@ export class McpConnection extends Disposable {
   }
 }
 
-/** A timer that fires after `ms` of inactivity; pausable. */
-class IdleWatchdog {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private paused = false;
+/** How one attempt to open ended; `step` says where a failure happened. */
+type OpenOutcome = { ok: true; connection: McpConnection } | { ok: false; step: OpenStep; error: unknown };
+type OpenStep = 'handshake' | 'lists';
 
-  constructor(
-    private readonly ms: number,
-    private readonly onIdle: () => void,
-  ) {
-    this.arm();
-  }
-
-  touch(): void {
-    if (!this.paused) this.arm();
-  }
-
-  pause(): void {
-    this.paused = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    this.arm();
-  }
-
-  dispose(): void {
-    this.pause();
-  }
-
-  private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(this.onIdle, this.ms);
-  }
-}
-
-
-const TRACE_LIMIT = 2000;
-
-/**
- * Logs every JSON-RPC message at trace level once connected. Patched after
- * connect() because the SDK installs its own `onmessage` there (and probes
- * stdio servers on a sibling process only for its own, unwrapped transport).
- */
-function traceMessages(transport: Transport, deps: ConnectionDeps): void {
-  if (!deps.traceEnabled) return;
-  const enabled = deps.traceEnabled;
-  const describe = (message: unknown) => {
-    const text = JSON.stringify(message) ?? '';
-    return text.length > TRACE_LIMIT ? `${text.slice(0, TRACE_LIMIT)}… (${text.length} chars)` : text;
-  };
-  const send = transport.send.bind(transport);
-  transport.send = (message, options) => {
-    if (enabled()) deps.log.trace(`→ ${describe(message)}`);
-    return send(message, options);
-  };
-  const receive = transport.onmessage;
-  if (receive) {
-    transport.onmessage = (message, extra) => {
-      if (enabled()) deps.log.trace(`← ${describe(message)}`);
-      receive(message, extra);
-    };
-  }
+function opened(outcome: OpenOutcome): McpConnection {
+  if (outcome.ok) return outcome.connection;
+  throw outcome.error;
 }

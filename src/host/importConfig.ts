@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 /** A server entry found in another host's configuration file. */
 export interface ImportCandidate {
@@ -15,34 +16,54 @@ export function claudeDesktopConfigPath(platform = process.platform, home = os.h
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Claude', 'claude_desktop_config.json');
 }
 
-/** Strips // and /* comments and trailing commas (mcp.json is JSON with comments). */
-export function parseJsonc(text: string): unknown {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i++;
-    } else out += c;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+/** One problem found while parsing, with a 1-based position. */
+export interface ParseProblem {
+  message: string;
+  line: number;
+  column: number;
 }
 
-/** Reads `servers` (mcp.json) or `mcpServers` (Claude Desktop) entries from a file. */
+/** A configuration file that is not valid JSON with comments. */
+export class ConfigParseError extends Error {
+  constructor(
+    /** The file, as the person knows it (a path or a label). */
+    readonly source: string,
+    readonly problems: ParseProblem[],
+  ) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    super(`${source} is not valid JSON: ${first.message} at line ${first.line}, column ${first.column}${more}`);
+    this.name = 'ConfigParseError';
+  }
+}
+
+/**
+ * Parses JSON with comments and trailing commas (mcp.json's format) with
+ * jsonc-parser. Throws a `ConfigParseError` naming `source` and the first
+ * problem's position instead of returning a half-parsed value.
+ */
+export function parseJsonc(text: string, source: string): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  if (errors.length > 0) throw new ConfigParseError(source, errors.map((e) => problemAt(text, e)));
+  return value;
+}
+
+function problemAt(text: string, error: ParseError): ParseProblem {
+  const before = text.slice(0, error.offset);
+  const line = before.split('\n').length;
+  const column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
+  // "CommaExpected" → "comma expected"
+  const message = printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return { message, line, column };
+}
+
+/**
+ * Reads `servers` (mcp.json) or `mcpServers` (Claude Desktop) entries from a
+ * file's text; throws a `ConfigParseError` when the file is not valid JSONC.
+ */
 export function candidatesFrom(text: string, source: string): ImportCandidate[] {
-  const parsed = parseJsonc(text) as Record<string, unknown>;
+  const parsed = parseJsonc(text, source) as Record<string, unknown> | null;
   const table = (parsed?.servers ?? parsed?.mcpServers) as Record<string, unknown> | undefined;
   if (!table || typeof table !== 'object') return [];
   return Object.entries(table)

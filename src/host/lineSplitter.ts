@@ -1,9 +1,14 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /**
  * Splits a byte stream into lines, capping each line so that a server writing
- * megabytes without a newline cannot grow memory without bound.
+ * megabytes without a newline cannot grow memory without bound. Bytes are
+ * decoded as one UTF-8 stream: a character split across chunks stays whole.
+ * Feed one stream either Buffers or strings, not both.
  */
 export class LineSplitter {
   private buffer = '';
+  private readonly decoder = new StringDecoder('utf8');
 
   constructor(
     private readonly onLine: (line: string) => void,
@@ -11,7 +16,7 @@ export class LineSplitter {
   ) {}
 
   push(chunk: string | Buffer): void {
-    this.buffer += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
     let newline = this.buffer.indexOf('\n');
     while (newline >= 0) {
       this.emit(this.buffer.slice(0, newline));
@@ -24,14 +29,20 @@ export class LineSplitter {
     }
   }
 
+  /** Emits what is left; an incomplete character at the end becomes U+FFFD. */
   flush(): void {
+    this.buffer += this.decoder.end();
     if (this.buffer.length > 0) this.emit(this.buffer);
     this.buffer = '';
   }
 
   private emit(line: string): void {
     const clean = line.replace(/\r$/, '');
-    this.onLine(clean.length > this.maxLineLength ? `${clean.slice(0, this.maxLineLength)}… (${clean.length - this.maxLineLength} more characters)` : clean);
+    if (clean.length <= this.maxLineLength) return this.onLine(clean);
+    // Cut between characters, never inside a surrogate pair (an emoji, for one).
+    const high = clean.charCodeAt(this.maxLineLength - 1);
+    const cut = high >= 0xd800 && high <= 0xdbff ? this.maxLineLength - 1 : this.maxLineLength;
+    this.onLine(`${clean.slice(0, cut)}… (${clean.length - cut} more characters)`);
   }
 }
 

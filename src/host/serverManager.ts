@@ -1,6 +1,9 @@
 import type { CallToolResult, Implementation } from '@modelcontextprotocol/client';
 import { definitionHash, isOwnEdit, MemoryApprovalStore, needsApproval, redact, type ApprovalStore } from './approval';
-import { sameConnection, type ConfiguredServer, type ServerEntry } from './config';
+import { sameConnection, type ConfiguredServer, type ServerConfig, type ServerEntry } from './config';
+import type { HostOAuthProvider } from './auth/oauthProvider';
+import { authFailureStage, findInCauses } from './auth/signIn';
+import { AuthFailedError, SignInRequiredError, type AuthFailureStage } from './auth/types';
 import { McpConnection, type CallToolOptions } from './connection';
 import { Disposable, type IDisposable } from './disposable';
 import { describeError } from './errors';
@@ -27,6 +30,11 @@ export interface ServerManagerDeps {
   backoff?: BackoffPolicy;
   /** Approved workspace-defined servers (default: remembered until the host ends). */
   approvals?: ApprovalStore;
+  /**
+   * The OAuth provider for a remote server. `interactive` is true only when
+   * the person asked to sign in: otherwise no browser opens by itself.
+   */
+  auth?(server: string, config: Extract<ServerConfig, { type: 'http' | 'sse' }>, interactive: boolean): Promise<HostOAuthProvider | undefined>;
 }
 
 /** A configured server with its state, as the UI sees it. */
@@ -41,6 +49,8 @@ export interface ServerView {
   definitionHash: string;
   connection?: McpConnection;
   lastStderr: string[];
+  /** Set when the server needs the person to sign in (it stays stopped until then). */
+  signIn?: { required: true; failure?: { stage: AuthFailureStage; message: string } };
 }
 
 /** Why a configured server cannot start. */
@@ -62,6 +72,9 @@ class ManagedServer {
   blocked: BlockReason | undefined;
   hash: string;
   readonly log: LogSink;
+  /** The next start may open the browser (the person chose Sign In). */
+  signInRequested = false;
+  signIn: ServerView['signIn'];
 
   constructor(
     public config: ConfiguredServer,
@@ -116,7 +129,7 @@ export class ServerManager extends Disposable {
 
   private view(s: ManagedServer): ServerView {
     const blockedReason = s.blocked && BLOCK_TEXT[s.blocked];
-    return { name: s.config.name, config: s.config, state: s.state, blockedReason, blocked: s.blocked, definitionHash: s.hash, connection: s.connection, lastStderr: s.stderr.toArray() };
+    return { name: s.config.name, config: s.config, state: s.state, blockedReason, blocked: s.blocked, definitionHash: s.hash, connection: s.connection, lastStderr: s.stderr.toArray(), signIn: s.signIn };
   }
 
   /**
@@ -234,6 +247,20 @@ export class ServerManager extends Disposable {
   }
 
   /**
+   * Signs in to a remote server (the browser may open) by restarting it
+   * interactively; resolves when it runs, rejects with the reason otherwise.
+   */
+  async signIn(name: string): Promise<void> {
+    const server = this.require(name);
+    if (server.blocked) throw new Error(`${name}: ${BLOCK_TEXT[server.blocked]}`);
+    server.signInRequested = true;
+    await this.restartServer(server);
+    const failure = server.signIn?.failure;
+    if (failure) throw new AuthFailedError(failure.stage, failure.message);
+    if (server.state.kind !== 'running') throw new Error(server.signIn ? 'sign-in is still required' : describeState(server.state));
+  }
+
+  /**
    * Starts a server if it is not running and waits until it runs or fails.
    * Used by callers that want a result without prompts.
    */
@@ -293,8 +320,12 @@ export class ServerManager extends Disposable {
     if (!isRetry) server.stderr.clear();
     server.log.info(isRetry ? `Restarting (attempt ${server.state.kind === 'starting' ? server.state.attempt : '?'})` : 'Starting');
     let connection: McpConnection;
+    const interactive = server.signInRequested;
+    server.signInRequested = false;
+    const auth = this.deps.auth;
     try {
       connection = await McpConnection.open(server.config, {
+        auth: auth && ((c) => auth(server.config.name, c, interactive)),
         clientInfo: this.deps.clientInfo,
         log: server.log,
         onStderrLine: (line) => {
@@ -311,9 +342,11 @@ export class ServerManager extends Disposable {
       });
     } catch (err) {
       if (generation !== server.generation) return;
+      if (this.needsSignIn(server, err)) return;
       this.fail(server, redact(`failed to start: ${describeError(err)}`, server.config.secrets));
       return;
     }
+    server.signIn = undefined;
     if (generation !== server.generation || this.isDisposed) {
       await connection.close();
       return;
@@ -326,6 +359,17 @@ export class ServerManager extends Disposable {
     });
     connection.onDidChangeLists(() => this._onDidChange.fire(server.config.name));
     this.setState(server, { type: 'connected', at: this.deps.clock.now() });
+  }
+
+  /** A start that needs the person (sign-in) waits for them: stopped, no restarts. */
+  private needsSignIn(server: ManagedServer, err: unknown): boolean {
+    const required = findInCauses(err, (e): e is SignInRequiredError => e instanceof SignInRequiredError);
+    const stage = required ? undefined : authFailureStage(err);
+    if (!required && !stage) return false;
+    server.signIn = { required: true, ...(stage && { failure: { stage, message: describeError(err) } }) };
+    server.log.warn(stage ? `Sign-in failed (${stage}): ${describeError(err)}` : 'Sign in required');
+    this.setState(server, { type: 'stop' });
+    return true;
   }
 
   /** Records a crash or failed start and schedules a restart while attempts remain. */

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { SdkHttpError, SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { SdkHttpError, SSEClientTransport, StreamableHTTPClientTransport, type OAuthClientProvider, type Transport } from '@modelcontextprotocol/client';
+import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { parseEnvFile } from './config';
+import { HostStdioTransport } from './stdioTransport';
 
 type StdioConfig = Extract<ServerConfig, { type: 'stdio' }>;
 type RemoteConfig = Extract<ServerConfig, { type: 'http' | 'sse' }>;
@@ -29,10 +30,10 @@ export async function buildStdioEnv(config: StdioConfig, baseDir: string | undef
   return env;
 }
 
-/** Creates the stdio transport; stderr is piped so the host can log it. */
-export async function createStdioTransport(config: StdioConfig, baseDir: string | undefined): Promise<StdioClientTransport> {
+/** Creates the stdio transport (the host's own: process groups, malformed requests answered); stderr is piped so the host can log it. */
+export async function createStdioTransport(config: StdioConfig, baseDir: string | undefined): Promise<HostStdioTransport> {
   const cwd = config.cwd ? (isAbsolute(config.cwd) || !baseDir ? config.cwd : resolvePath(baseDir, config.cwd)) : baseDir;
-  return new StdioClientTransport({
+  return new HostStdioTransport({
     command: config.command,
     args: config.args,
     env: await buildStdioEnv(config, baseDir),
@@ -41,25 +42,23 @@ export async function createStdioTransport(config: StdioConfig, baseDir: string 
   });
 }
 
-/** Streamable HTTP first; `sse` only when configured or as the fallback. */
-export function createRemoteTransport(config: RemoteConfig, kind: 'streamable' | 'sse'): Transport {
+/**
+ * Streamable HTTP first; `sse` only when configured or as the fallback.
+ * `authProvider` (OAuth) is handed to the SDK, which handles 401 and step-up.
+ */
+export function createRemoteTransport(config: RemoteConfig, kind: 'streamable' | 'sse', authProvider?: OAuthClientProvider): Transport {
   const url = new URL(config.url);
   const requestInit: RequestInit = { headers: config.headers };
-  return kind === 'sse' ? new SSEClientTransport(url, { requestInit }) : new StreamableHTTPClientTransport(url, { requestInit });
+  return kind === 'sse' ? new SSEClientTransport(url, { requestInit, authProvider }) : new StreamableHTTPClientTransport(url, { requestInit, authProvider });
 }
 
 /**
- * Whether a failed Streamable HTTP connect means "this is an older HTTP+SSE
- * server": the spec says to fall back on 400, 404 or 405.
+ * Whether a failed Streamable HTTP handshake means "this is an older HTTP+SSE
+ * server": the spec says to fall back on HTTP 400, 404 or 405. Only the SDK's
+ * HTTP error carries a real status; error text and JSON-RPC error codes are
+ * the server's to choose, so a "404" there decides nothing.
  */
 export function shouldFallBackToSse(err: unknown): boolean {
-  const status = err instanceof SdkHttpError ? err.status : statusFromMessage(err);
-  return status === 400 || status === 404 || status === 405;
-}
-
-function statusFromMessage(err: unknown): number | undefined {
-  const status = (err as { status?: unknown; code?: unknown })?.status ?? (err as { code?: unknown })?.code;
-  if (typeof status === 'number') return status;
-  const match = /\b(400|404|405)\b/.exec(err instanceof Error ? err.message : '');
-  return match ? Number(match[1]) : undefined;
+  if (!(err instanceof SdkHttpError)) return false;
+  return err.status === 400 || err.status === 404 || err.status === 405;
 }

@@ -72,20 +72,25 @@ export type ExtensionToWebview =
   | { type: 'toolResult'; view: ToolResultView }
   | ExtensionToToolArgs;
 
-/** Commands a webview may ask the extension to run (a fixed list, never a free string). */
-export type WebviewCommand = 'addServer' | 'importServers' | 'openSettings' | 'showHostLog' | 'openResultJson' | 'openAuditLog';
+/**
+ * Commands a webview may ask the extension to run (a fixed list, never a free
+ * string). Each is the extension command `mcpApprovalHost.<name>`; a test
+ * checks every one against package.json.
+ */
+export const WEBVIEW_COMMANDS = ['addServer', 'importServers', 'openSettings', 'showHostLog', 'openAuditLog'] as const;
+export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** Messages from a webview to the extension. */
 export type WebviewToExtension =
   | { type: 'ready' }
   | { type: 'command'; command: WebviewCommand }
+  /** The tool result panel's "Open as JSON" (an action of that panel, not a command). */
+  | { type: 'openResultJson' }
   | { type: 'samplingAction'; id: string; action: SamplingAction }
   | { type: 'elicitationAction'; id: string; action: ElicitationAction }
   | { type: 'dismiss'; id: string }
   | { type: 'setSamplingPaused'; paused: boolean }
   | ToolArgsToExtension;
-
-const COMMANDS: readonly WebviewCommand[] = ['addServer', 'importServers', 'openSettings', 'showHostLog', 'openResultJson', 'openAuditLog'];
 
 function cardId(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 && v.length <= 100 ? v : undefined;
@@ -102,7 +107,9 @@ export function parseWebviewMessage(raw: unknown): WebviewToExtension | undefine
     case 'ready':
       return { type: 'ready' };
     case 'command':
-      return typeof msg.command === 'string' && (COMMANDS as readonly string[]).includes(msg.command) ? { type: 'command', command: msg.command as WebviewCommand } : undefined;
+      return typeof msg.command === 'string' && (WEBVIEW_COMMANDS as readonly string[]).includes(msg.command) ? { type: 'command', command: msg.command as WebviewCommand } : undefined;
+    case 'openResultJson':
+      return { type: 'openResultJson' };
     case 'samplingAction': {
       const id = cardId(msg.id);
       const action = parseSamplingAction(msg.action);

@@ -3,7 +3,7 @@ import type { CardView } from './cardView';
 import { h, icon, iconButton, render } from './dom';
 import { createElicitationCard } from './elicitationCard';
 import { createSamplingCard } from './samplingCard';
-import { post } from './vscodeApi';
+import { post, pruneDrafts } from './vscodeApi';
 
 const views = new Map<string, { view: CardView; json: string }>();
 let layout: { cards: HTMLElement; status: HTMLElement; history: HTMLElement } | undefined;
@@ -50,6 +50,7 @@ function reconcileCards(container: HTMLElement, state: RequestsViewState): void 
       views.delete(id);
     }
   }
+  pruneDrafts(seen);
   const empty = container.querySelector(':scope > .empty');
   if (state.requests.length === 0 && !empty) container.append(emptyState());
   else if (state.requests.length > 0 && empty) empty.remove();

@@ -3,7 +3,8 @@
  * flat tool `inputSchema`, with Call Tool / Edit as JSON / Cancel. The
  * extension validates the values again before calling the tool.
  */
-import { initialValues } from '../shared/elicitation';
+// From the module, not the barrel: the barrel also carries the Public Suffix List (urlSafety).
+import { initialValues } from '../shared/elicitation/validate';
 import type { ToolArgsAction, ToolArgsToExtension, ToolArgsView } from '../shared/toolArgsProtocol';
 import { h, icon, render } from './dom';
 import { createFormView, whyInvalid, type FormDraft, type FormView } from './elicitation/form';

@@ -5,7 +5,7 @@ import { post } from './vscodeApi';
 /** Renders a tool result: text as text, images and audio from data URLs only. */
 export function renderToolResult(root: HTMLElement, view: ToolResultView): void {
   const jsonButton = iconButton('Open as JSON', 'json');
-  jsonButton.addEventListener('click', () => post({ type: 'command', command: 'openResultJson' }));
+  jsonButton.addEventListener('click', () => post({ type: 'openResultJson' }));
   render(
     root,
     h(

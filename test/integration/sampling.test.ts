@@ -125,8 +125,9 @@ for (const [label, script, era] of [
         (err: Error & { code?: number }) => `${err.code}: ${err.message}`,
       );
       // Legacy era: the server receives the JSON-RPC error and reports it in its tool result.
-      // Modern era: the client fulfils input_required itself, so the tool call fails with the same error.
-      assert.match(outcome, era === 'legacy' ? /MCP error -1: User rejected sampling request/ : /^-1: User rejected sampling request$/);
+      // Modern era: the retry leaves the refused entry out (MRTR has no error entry) and the
+      // server reports that in its tool result: either way the server learns of the rejection.
+      assert.match(outcome, era === 'legacy' ? /MCP error -1: User rejected sampling request/ : /^sample: the client did not answer sample_0 \(refused\)$/);
     });
 
     it('runs a tool round trip (tool_use → tool_result → answer) under policy auto', async () => {

@@ -111,7 +111,7 @@ export function waitFor(manager: ServerManager, predicate: () => boolean, timeou
 
 /** Starts an HTTP fixture server and returns its URL. */
 export async function startHttpFixture(
-  script: 'http-server.mjs' | 'sse-server.mjs',
+  script: 'http-server.mjs' | 'sse-server.mjs' | 'oauth-server.mjs',
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {

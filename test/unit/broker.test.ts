@@ -28,6 +28,17 @@ class FakeClock implements Clock {
 const origin = { reportedName: 'srv', toolCall: { name: 'tool' } };
 
 describe('request broker', () => {
+  it('never gives two sessions the same card id (the webview keeps drafts by id)', () => {
+    const first = new RequestBroker(new FakeClock());
+    const second = new RequestBroker(new FakeClock());
+    const open = (broker: RequestBroker) => broker.open<string, string>('sampling', 'one', 'card', { signal: new AbortController().signal, timeoutMs: 0, origin }).id;
+    const a = open(first);
+    const b = open(second);
+    assert.notEqual(a, b);
+    assert.match(a, /^sampling-[0-9a-f]{12}-1$/);
+    assert.ok(a.length <= 100, 'ids stay within what the webview protocol accepts');
+  });
+
   it('keeps requests in arrival order and routes actions to their owner only', () => {
     const broker = new RequestBroker(new FakeClock());
     const a = broker.open<string, string>('sampling', 'one', 'card a', { signal: new AbortController().signal, timeoutMs: 0, origin });

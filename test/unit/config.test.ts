@@ -211,3 +211,19 @@ describe('servers from several scopes and folders', () => {
     assert.match(parsed.issues[0].message, /\/ws\/web\/\.vscode\/settings\.json/);
   });
 });
+
+describe('sign-in settings of remote entries', () => {
+  it('reads clientId and scopes; a change of either restarts the server', () => {
+    const a = ok('r', { type: 'http', url: 'https://example.com/mcp', clientId: 'host-app', scopes: ['read', 'write'] });
+    assert.equal(a.type === 'http' && a.clientId, 'host-app');
+    assert.deepEqual(a.type === 'http' && a.scopes, ['read', 'write']);
+    const b = ok('r', { type: 'http', url: 'https://example.com/mcp', clientId: 'other-app', scopes: ['read', 'write'] });
+    assert.equal(sameConnection(a, b), false);
+  });
+
+  it('refuses a client secret in settings and says where it belongs', () => {
+    const found = issue('r', { type: 'http', url: 'https://example.com/mcp', clientId: 'x', clientSecret: 'plain text' });
+    assert.equal(found.field, 'clientSecret');
+    assert.match(found.message, /secret storage/);
+  });
+});

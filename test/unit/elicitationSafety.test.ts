@@ -5,7 +5,7 @@ import {
   assessElicitationUrl,
   buildFormModel,
   findSensitiveFields,
-  registrableDomainGuess,
+  registrableDomain,
   type AcceptedUrl,
   type FormModel,
   type UrlWarningCode,
@@ -284,7 +284,7 @@ describe('assessElicitationUrl: domain display', () => {
   test('displayParts splits the normalized URL around the registrable domain', () => {
     const result = accepted('https://login.example.com:8443/path?x=1#y');
     assert.deepEqual(result.displayParts, { before: 'https://login.', domain: 'example.com', after: ':8443/path?x=1#y' });
-    assert.equal(result.registrableDomainGuess, 'example.com');
+    assert.equal(result.registrableDomain, 'example.com');
   });
 
   test('displayParts always concatenate back to the url', () => {
@@ -294,14 +294,14 @@ describe('assessElicitationUrl: domain display', () => {
     }
   });
 
-  test('registrableDomainGuess takes two labels, three under a country second level, or the IP', () => {
-    assert.equal(registrableDomainGuess('a.b.example.com'), 'example.com');
-    assert.equal(registrableDomainGuess('shop.example.co.uk'), 'example.co.uk');
-    assert.equal(registrableDomainGuess('www.example.com.au'), 'example.com.au');
-    assert.equal(registrableDomainGuess('example.com.'), 'example.com');
-    assert.equal(registrableDomainGuess('localhost'), 'localhost');
-    assert.equal(registrableDomainGuess('192.168.0.1'), '192.168.0.1');
-    assert.equal(registrableDomainGuess('[::1]'), '[::1]');
+  test('registrableDomain follows the Public Suffix List, or keeps the IP whole', () => {
+    assert.equal(registrableDomain('a.b.example.com'), 'example.com');
+    assert.equal(registrableDomain('shop.example.co.uk'), 'example.co.uk');
+    assert.equal(registrableDomain('www.example.com.au'), 'example.com.au');
+    assert.equal(registrableDomain('example.com.'), 'example.com');
+    assert.equal(registrableDomain('localhost'), 'localhost');
+    assert.equal(registrableDomain('192.168.0.1'), '192.168.0.1');
+    assert.equal(registrableDomain('[::1]'), '[::1]');
   });
 
   test('a trailing-dot host bolds the domain without the dot', () => {

@@ -53,7 +53,7 @@ describe('import', () => {
     assert.deepEqual(c.map((x) => x.entry), [{ url: 'https://x/mcp', type: 'http' }]);
   });
   it('does not treat // inside strings as comments', () => {
-    assert.deepEqual(parseJsonc('{"u": "http://x//y"}'), { u: 'http://x//y' });
+    assert.deepEqual(parseJsonc('{"u": "http://x//y"}', 'test.json'), { u: 'http://x//y' });
   });
   it('knows where Claude Desktop keeps its config on each platform', () => {
     assert.match(claudeDesktopConfigPath('darwin', '/Users/me', {}), /Library\/Application Support\/Claude\/claude_desktop_config\.json$/);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { safe } from '../../shared/safeText';
 
 const INTERVAL_MS = 60_000;
 
@@ -15,7 +16,7 @@ export class SamplingNotifier {
   /** A request was refused because the server is over its budget. */
   overBudget(server: string, reason: string): void {
     if (!this.allow(`budget:${server}`)) return;
-    void vscode.window.showWarningMessage(`MCP server "${server}" is over its sampling budget and its request was refused: ${reason}`, 'Open Settings').then((choice) => {
+    void vscode.window.showWarningMessage(safe`MCP server "${server}" is over its sampling budget and its request was refused: ${reason}`, 'Open Settings').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'mcpApprovalHost.servers');
     });
   }
@@ -23,7 +24,7 @@ export class SamplingNotifier {
   /** A request that ran without review failed. */
   failed(server: string, message: string): void {
     if (!this.allow(`failed:${server}`)) return;
-    void vscode.window.showWarningMessage(`A sampling request from MCP server "${server}" failed: ${message}`, 'Show Requests').then((choice) => {
+    void vscode.window.showWarningMessage(safe`A sampling request from MCP server "${server}" failed: ${message}`, 'Show Requests').then((choice) => {
       if (choice) void this.revealRequests();
     });
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Disposable, type IDisposable } from '../disposable';
 import { Emitter } from '../events';
 import { isConnectionGone } from '../errors';
@@ -91,6 +92,12 @@ export class RequestBroker extends Disposable {
   /** Fires when a new request arrives (to reveal the view or notify). */
   readonly onDidAdd = this._onDidAdd.event;
   private nextId = 1;
+  /**
+   * Ids must never repeat across sessions: the webview keeps unsent drafts by card
+   * id in its persisted state, and a counter that restarts with every window would
+   * attach an old draft to a new, unrelated request.
+   */
+  private readonly idPrefix = randomBytes(6).toString('hex');
 
   constructor(private readonly clock: Clock) {
     super();
@@ -112,7 +119,7 @@ export class RequestBroker extends Disposable {
 
   /** Adds a card and returns the handle its coordinator drives. */
   open<TCard, TAction>(kind: BrokerEntry['kind'], server: string, card: TCard, options: OpenOptions): ReviewHandle<TCard, TAction> {
-    const id = `${kind}-${this.nextId++}`;
+    const id = `${kind}-${this.idPrefix}-${this.nextId++}`;
     const now = this.clock.now();
     const entry: BrokerEntry<TCard> = { id, kind, server, createdAt: now, card, origin: options.origin, deadline: options.timeoutMs > 0 ? now + options.timeoutMs : undefined };
     this.entries.set(id, entry);

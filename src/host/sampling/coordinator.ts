@@ -72,6 +72,9 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
       this.auditRefusal(ctx, 'denied', budget.reason);
       throw HostError.denied(budget.reason);
     }
+    // Counted on arrival, before any await: a burst of requests must not all pass the
+    // check while none has run yet (each would open a card). Runs of an accepted request are the person's.
+    this.deps.budget.record(ctx.server);
     const allowed = options?.allowedModels;
     const session = new SamplingSession(
       request,

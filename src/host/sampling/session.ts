@@ -135,9 +135,6 @@ export class SamplingSession {
 
   private startRun(model: ModelInfo | undefined): void {
     if (!model) return this.runFailed(this.card.modelReason);
-    const rate = this.deps.budget.check(this.ctx.server, this.applied.request.maxTokens);
-    if (!rate.ok) return this.runFailed(rate.reason, HostError.denied(rate.reason), 'denied');
-    this.deps.budget.record(this.ctx.server);
     const run: ActiveRun = { id: ++this.runCount, controller: new AbortController(), stoppedByUser: false, model, startedAt: this.deps.clock.now() };
     this.run = run;
     this.completion = undefined;

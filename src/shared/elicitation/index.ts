@@ -1,7 +1,10 @@
 /**
  * Pure elicitation logic shared by the extension host and the webview:
  * schema -> form model, prefill and validation, secret detection, and URL
- * checks for URL-mode elicitation. No `vscode`, no DOM, no dependencies.
+ * checks for URL-mode elicitation. No `vscode`, no DOM. The URL checks use
+ * the Public Suffix List (`tldts`, about 100 KB): the webview, which only
+ * renders their result, imports values from the modules themselves so that
+ * the list stays out of its bundle.
  */
 
 /**
@@ -29,7 +32,7 @@ export { findSensitiveFields } from './sensitive';
 export type { SensitiveField, SensitiveKind } from './sensitive';
 
 /** Checks a URL-mode elicitation link: http(s) only, no credentials, with lookalike/insecure warnings. */
-export { assessElicitationUrl, MAX_URL_LENGTH, registrableDomainGuess } from './urlSafety';
+export { assessElicitationUrl, MAX_URL_LENGTH, registrableDomain } from './urlSafety';
 /** The result of `assessElicitationUrl` and its parts. */
 export type { AcceptedUrl, UrlAssessment, UrlDisplayParts, UrlWarning, UrlWarningCode } from './urlSafety';
 

@@ -5,6 +5,7 @@
  * Uses the WHATWG `URL` parser (Node and browsers); never fetches anything.
  */
 
+import { getDomain } from 'tldts';
 import { decodePunycodeLabel } from './punycode';
 import { mixedScriptLabels } from './scripts';
 import { quote } from './util';
@@ -38,8 +39,8 @@ export interface AcceptedUrl {
   readonly host: string;
   /** The port if it is not the scheme's default, else ''. */
   readonly port: string;
-  /** The last two labels (three for `example.co.uk`-style names), or the IP address. */
-  readonly registrableDomainGuess: string;
+  /** The registrable domain (Public Suffix List, private suffixes included), or the whole IP / localhost host. */
+  readonly registrableDomain: string;
   readonly displayParts: UrlDisplayParts;
   /** The host in Unicode, present only when it contains punycode labels. */
   readonly unicodeHost?: string;
@@ -97,7 +98,7 @@ function refuseParsed(parsed: URL, raw: string): string | undefined {
 
 function describe(parsed: URL, raw: string): AcceptedUrl {
   const host = parsed.hostname;
-  const domain = registrableDomainGuess(host);
+  const domain = registrableDomain(host);
   const unicodeHost = toUnicodeHost(host);
   const result: AcceptedUrl = {
     ok: true,
@@ -105,7 +106,7 @@ function describe(parsed: URL, raw: string): AcceptedUrl {
     scheme: parsed.protocol === 'https:' ? 'https' : 'http',
     host,
     port: parsed.port,
-    registrableDomainGuess: domain,
+    registrableDomain: domain,
     displayParts: splitForDisplay(parsed, domain),
     warnings: collectWarnings(parsed, raw, unicodeHost),
   };
@@ -121,20 +122,17 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-const SECOND_LEVEL = new Set(['ac', 'co', 'com', 'edu', 'go', 'gob', 'gov', 'ne', 'net', 'or', 'org']);
-
 /**
- * A guess at the registrable domain without the Public Suffix List: the last
- * two labels, or three when the middle one is a common second level under a
- * two-letter country code (`example.co.uk`). IP hosts are returned whole.
+ * The registrable domain by the Public Suffix List, private suffixes
+ * included: `evil.github.io`, not `github.io`; `example.co.uk`. IP addresses,
+ * localhost names and hosts that are themselves a public suffix are returned
+ * whole (without a trailing dot). Expects a hostname as `URL` gives it
+ * (lower case, punycode).
  */
-export function registrableDomainGuess(hostname: string): string {
+export function registrableDomain(hostname: string): string {
   const host = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
-  if (isIpHost(host)) return host;
-  const labels = host.split('.');
-  const n = labels.length;
-  const take = n >= 3 && labels[n - 1].length === 2 && SECOND_LEVEL.has(labels[n - 2]) ? 3 : 2;
-  return labels.slice(-take).join('.');
+  if (isIpHost(host) || isLoopback(host)) return host;
+  return getDomain(host, { allowPrivateDomains: true, extractHostname: false }) ?? host;
 }
 
 function splitForDisplay(parsed: URL, domain: string): UrlDisplayParts {

@@ -4,7 +4,9 @@
  * and validates as the person types with the same code the host runs again
  * before anything is sent.
  */
-import { validateForm, type FormModel, type FormResult } from '../../shared/elicitation';
+import type { FormModel, FormResult } from '../../shared/elicitation';
+// From the module, not the barrel: the barrel also carries the Public Suffix List (urlSafety).
+import { validateForm } from '../../shared/elicitation/validate';
 import type { RawFieldValue } from '../../shared/elicitationProtocol';
 import { h } from '../dom';
 import { createFieldWidget, type FieldValue, type FieldWidget } from './fields';

@@ -3,7 +3,9 @@
  * when needed, the form, and Accept / Decline / Cancel. Enter accepts a
  * valid form, Escape cancels. Edits survive the view being hidden (drafts).
  */
-import { initialValues, type FormResult } from '../../shared/elicitation';
+import type { FormResult } from '../../shared/elicitation';
+// From the module, not the barrel: the barrel also carries the Public Suffix List (urlSafety).
+import { initialValues } from '../../shared/elicitation/validate';
 import type { ElicitationAction, FormElicitationCard } from '../../shared/elicitationProtocol';
 import type { RequestCard } from '../../shared/protocol';
 import { cardFrame } from '../cardFrame';

@@ -66,7 +66,7 @@ function urlBlock(url: AcceptedUrl): HTMLElement {
     'div',
     { class: 'url-block' },
     h('div', { class: 'url-box', 'aria-label': `Link: ${url.url}` }, h('span', { class: 'url-rest' }, before), h('strong', { class: 'url-domain' }, domain), h('span', { class: 'url-rest' }, after)),
-    h('div', { class: 'url-site' }, 'Site: ', h('strong', {}, url.registrableDomainGuess), url.unicodeHost ? ` (displayed as “${url.unicodeHost}”)` : '', local ? ' · a local address on this machine' : ''),
+    h('div', { class: 'url-site' }, 'Site: ', h('strong', {}, url.registrableDomain), url.unicodeHost ? ` (displayed as “${url.unicodeHost}”)` : '', local ? ' · a local address on this machine' : ''),
     warnings.length > 0 ? h('ul', { class: 'banner warning url-warnings', role: 'alert' }, ...warnings) : undefined,
   );
 }

@@ -339,6 +339,12 @@ function activate(context) {
       return 'pong';
     }),
     vscode.commands.registerCommand('e2eTest.env', (name) => process.env[name] ?? null),
+    // The target of the links a hostile fixture server puts into its text: every run is
+    // appended to <controlDir>/hostile-marker.jsonl, so a test can assert that none ran.
+    vscode.commands.registerCommand('e2eTest.hostileMarker', (...args) => {
+      if (controlDir) fs.appendFileSync(path.join(controlDir, 'hostile-marker.jsonl'), JSON.stringify({ time: new Date().toISOString(), args }, jsonReplacer) + '\n');
+      return 'marked';
+    }),
     vscode.commands.registerCommand('e2eTest.extensionInfo', extensionInfo),
     // Settings changes through the configuration service take effect at once (code-server
     // does not always notice edits of the user settings file made behind its back).

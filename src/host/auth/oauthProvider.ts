@@ -1,0 +1,299 @@
+/**
+ * The host's `OAuthClientProvider` for one remote server. The SDK
+ * (@modelcontextprotocol/client) does discovery (RFC 9728 / RFC 8414 / OIDC),
+ * CIMD or dynamic registration, PKCE S256, `resource`, scope selection,
+ * step-up, refresh, `iss` checks and token endpoint auth; this class keeps
+ * what it must remember and drives the person through the browser.
+ *
+ * Credentials are stored through a `SecretStore`, in one JSON record per
+ * server keyed by the authorization server's issuer (SEP-2352): a server that
+ * moves to another authorization server never gets the old client id or
+ * tokens. Nothing is written anywhere else, and nothing secret is logged.
+ */
+import {
+  auth,
+  createPrivateKeyJwtAuth,
+  type AddClientAuthentication,
+  type OAuthClientInformationContext,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type StoredOAuthClientInformation,
+  type StoredOAuthTokens,
+} from '@modelcontextprotocol/client';
+import { randomBytes } from 'node:crypto';
+import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from './types';
+
+/** How one server's entry configures sign-in. */
+export interface OAuthOptions {
+  /** The configured server name (for messages). */
+  server: string;
+  /** The MCP endpoint (the protected resource). */
+  serverUrl: string;
+  store: SecretStore;
+  flow: AuthorizationFlow;
+  /** The client name sent in registrations. */
+  clientName: string;
+  /** Pre-registered credentials from the server's entry (secret resolved from secret storage). */
+  clientId?: string;
+  clientSecret?: string;
+  /** Scopes to ask for when neither WWW-Authenticate nor the metadata names any. */
+  scopes?: string[];
+  /** An https URL of this client's Client ID Metadata Document, used where the server supports CIMD. */
+  clientMetadataUrl?: string;
+  /**
+   * `client_credentials`: a machine-to-machine client (no browser, no person);
+   * needs `clientId` and `clientSecret` or `privateKey`. Default: `authorization_code`.
+   */
+  grant?: 'authorization_code' | 'client_credentials';
+  /** Authenticates a client_credentials client with a signed JWT (private_key_jwt, RFC 7523). */
+  privateKey?: { pem: string; alg: string };
+}
+
+interface IssuerRecord {
+  client?: StoredOAuthClientInformation;
+  tokens?: StoredOAuthTokens;
+}
+
+/** The stored record of one server: credentials per issuer, and which issuer is current. */
+interface ServerRecord {
+  current?: string;
+  issuers: Record<string, IssuerRecord>;
+}
+
+const KEY_PREFIX = 'mcpApprovalHost.oauth:';
+
+/** The secret-storage key of a server's credentials. */
+export function credentialKey(serverUrl: string): string {
+  return `${KEY_PREFIX}${serverUrl}`;
+}
+
+/** A started authorization: the browser is open, the redirect is awaited. */
+interface PendingAuthorization {
+  result: Promise<URLSearchParams>;
+  state: string;
+  scope?: string;
+}
+
+/** The OAuth client provider for one server; see the module comment. */
+export class HostOAuthProvider implements OAuthClientProvider {
+  /** When false, a needed sign-in throws `SignInRequiredError` instead of opening the browser. */
+  interactive = false;
+  private verifier: string | undefined;
+  private discovery: OAuthDiscoveryState | undefined;
+  private pending: PendingAuthorization | undefined;
+  private pendingAbort: AbortController | undefined;
+  private expectedState: string | undefined;
+
+  /** Set for private_key_jwt: signs the client assertion of each token request. */
+  readonly addClientAuthentication: AddClientAuthentication | undefined;
+
+  constructor(private readonly options: OAuthOptions) {
+    const key = options.privateKey;
+    if (key && options.clientId) this.addClientAuthentication = createPrivateKeyJwtAuth({ issuer: options.clientId, subject: options.clientId, privateKey: key.pem, alg: key.alg });
+  }
+
+  private get machine(): boolean {
+    return this.options.grant === 'client_credentials';
+  }
+
+  /** Undefined for a machine-to-machine client: the SDK then runs the non-interactive grant. */
+  get redirectUrl(): string | undefined {
+    return this.machine ? undefined : this.options.flow.redirectUrl;
+  }
+
+  private get registeredRedirectUrl(): string {
+    return this.options.flow.registeredRedirectUrl ?? this.options.flow.redirectUrl;
+  }
+
+  get clientMetadataUrl(): string | undefined {
+    return this.options.clientMetadataUrl;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    const secret = this.options.clientSecret !== undefined;
+    if (this.machine) {
+      return {
+        client_name: this.options.clientName,
+        redirect_uris: [],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: this.options.privateKey ? 'private_key_jwt' : 'client_secret_basic',
+        ...(this.options.scopes?.length && { scope: this.options.scopes.join(' ') }),
+      };
+    }
+    return {
+      client_name: this.options.clientName,
+      redirect_uris: [this.registeredRedirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: secret ? 'client_secret_basic' : 'none',
+      ...(this.options.scopes?.length && { scope: this.options.scopes.join(' ') }),
+    };
+  }
+
+  state(): string {
+    this.expectedState = randomBytes(16).toString('base64url');
+    return this.expectedState;
+  }
+
+  async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    if (this.options.clientId !== undefined) {
+      return { client_id: this.options.clientId, ...(this.options.clientSecret !== undefined && { client_secret: this.options.clientSecret }) };
+    }
+    const record = await this.read();
+    const issuer = ctx?.issuer ?? record.current;
+    const client = issuer === undefined ? undefined : record.issuers[issuer]?.client;
+    // A registration for another redirect URI (the flow changed) is useless: register again.
+    const uris = (client as { redirect_uris?: unknown } | undefined)?.redirect_uris;
+    if (Array.isArray(uris) && !uris.includes(this.registeredRedirectUrl)) return undefined;
+    return client;
+  }
+
+  async saveClientInformation(info: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
+    // Pre-registered credentials come from the entry; the SDK only stamps them.
+    if (this.options.clientId !== undefined) return;
+    await this.update(ctx?.issuer ?? info.issuer, (r) => (r.client = info));
+  }
+
+  async tokens(ctx?: OAuthClientInformationContext): Promise<StoredOAuthTokens | undefined> {
+    const record = await this.read();
+    // Without ctx this is the per-request read for the resource server: the current set.
+    const issuer = ctx?.issuer ?? record.current;
+    return issuer === undefined ? undefined : record.issuers[issuer]?.tokens;
+  }
+
+  async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
+    await this.update(ctx?.issuer ?? tokens.issuer, (r) => (r.tokens = tokens), true);
+    // The flow is complete: the next 401 rediscovers (the authorization servers may change).
+    this.discovery = undefined;
+  }
+
+  /** The client_credentials token request; undefined (the SDK's default) for the code flow. */
+  prepareTokenRequest(scope?: string): URLSearchParams | undefined {
+    if (!this.machine) return undefined;
+    const params = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scope) params.set('scope', scope);
+    return params;
+  }
+
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.discovery = state;
+  }
+
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    if (this.verifier === undefined) throw new AuthFailedError('token', 'no PKCE code verifier for this sign-in');
+    return this.verifier;
+  }
+
+  async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    if (scope === 'verifier') this.verifier = undefined;
+    if (scope === 'discovery' || scope === 'all') this.discovery = undefined;
+    if (scope === 'verifier' || scope === 'discovery') return;
+    const record = await this.read();
+    const current = record.current;
+    if (current === undefined || !record.issuers[current]) return;
+    if (scope === 'all' || scope === 'client') delete record.issuers[current].client;
+    if (scope === 'all' || scope === 'tokens') delete record.issuers[current].tokens;
+    await this.write(record);
+  }
+
+  /** Opens the browser (when interactive); the SDK then throws `UnauthorizedError`. */
+  redirectToAuthorization(url: URL): void {
+    if (!this.interactive) throw new SignInRequiredError(this.options.server);
+    const state = url.searchParams.get('state') ?? this.expectedState ?? '';
+    const scope = url.searchParams.get('scope') ?? undefined;
+    this.pendingAbort?.abort(new Error('superseded'));
+    this.pendingAbort = new AbortController();
+    const result = this.options.flow.authorize(url, this.pendingAbort.signal);
+    // Awaited by `completeAuthorization`; a rejection before that is not unhandled.
+    result.catch(() => undefined);
+    this.pending = { result, state, scope };
+  }
+
+  /** True while an authorization started by `redirectToAuthorization` awaits its redirect. */
+  get hasPendingAuthorization(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * Waits for the pending redirect, checks `state` and the error fields, and
+   * exchanges the code (the SDK checks `iss` against the recorded issuer).
+   */
+  async completeAuthorization(fetchFn?: typeof fetch): Promise<void> {
+    const pending = this.pending;
+    if (!pending) throw new AuthFailedError('callback', 'no sign-in is in progress');
+    this.pending = undefined;
+    let params: URLSearchParams;
+    try {
+      params = await pending.result;
+    } catch (err) {
+      throw new AuthFailedError('consent', `sign-in was not completed: ${(err as Error)?.message ?? String(err)}`);
+    }
+    // RFC 6749 §10.12: a redirect that does not carry our state is not ours.
+    if (params.get('state') !== pending.state) throw new AuthFailedError('callback', 'the sign-in redirect did not match this sign-in (state mismatch)');
+    const error = params.get('error');
+    // Only the error code's token characters: the rest of the redirect is the server's text.
+    if (error !== null) throw new AuthFailedError('consent', error === 'access_denied' ? 'consent was denied' : `the authorization server refused (${error.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40)})`);
+    const code = params.get('code');
+    if (!code) throw new AuthFailedError('callback', 'the sign-in redirect carried no authorization code');
+    let result: Awaited<ReturnType<typeof auth>>;
+    try {
+      result = await auth(this, { serverUrl: this.options.serverUrl, authorizationCode: code, iss: params.get('iss') ?? undefined, scope: pending.scope, fetchFn });
+    } catch (err) {
+      throw new AuthFailedError('token', `exchanging the authorization code failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+    if (result !== 'AUTHORIZED') throw new AuthFailedError('token', 'the authorization code was not exchanged for tokens');
+  }
+
+  /** True when tokens are stored for this server. */
+  async isSignedIn(): Promise<boolean> {
+    return (await this.tokens()) !== undefined;
+  }
+
+  /** Forgets every credential of this server and stops a pending sign-in. */
+  async signOut(): Promise<void> {
+    this.dispose();
+    this.verifier = undefined;
+    this.discovery = undefined;
+    await this.options.store.delete(credentialKey(this.options.serverUrl));
+  }
+
+  /** Stops a pending sign-in (the connection is going away). */
+  dispose(): void {
+    this.pendingAbort?.abort(new Error('cancelled'));
+    this.pendingAbort = undefined;
+    this.pending = undefined;
+  }
+
+  private async read(): Promise<ServerRecord> {
+    const raw = await this.options.store.get(credentialKey(this.options.serverUrl));
+    if (!raw) return { issuers: {} };
+    try {
+      const parsed = JSON.parse(raw) as ServerRecord;
+      return parsed && typeof parsed === 'object' && parsed.issuers && typeof parsed.issuers === 'object' ? parsed : { issuers: {} };
+    } catch {
+      return { issuers: {} };
+    }
+  }
+
+  private async write(record: ServerRecord): Promise<void> {
+    await this.options.store.store(credentialKey(this.options.serverUrl), JSON.stringify(record));
+  }
+
+  private async update(issuer: string | undefined, change: (r: IssuerRecord) => void, makeCurrent = false): Promise<void> {
+    const record = await this.read();
+    const key = issuer ?? record.current ?? '';
+    const entry = (record.issuers[key] ??= {});
+    change(entry);
+    if (makeCurrent || record.current === undefined) record.current = key;
+    await this.write(record);
+  }
+}

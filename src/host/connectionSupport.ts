@@ -1,0 +1,113 @@
+import type { Transport } from '@modelcontextprotocol/client';
+import type { LogSink } from './types';
+
+/**
+ * One time limit shared by several steps (the handshake, then the list fetch):
+ * each step raced against it fails with a readable error naming the step that
+ * was still waiting when the time ran out.
+ */
+export class Deadline {
+  private readonly expired = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly ms: number) {
+    this.timer = setTimeout(() => this.expired.abort(), ms);
+  }
+
+  /** Settles like `work`, or rejects once the deadline passes; `what` completes "no answer within N s …". */
+  race<T>(work: Promise<T>, what: string): Promise<T> {
+    const signal = this.expired.signal;
+    return new Promise<T>((resolve, reject) => {
+      const onExpired = () => reject(new Error(`no answer within ${formatSeconds(this.ms)} s ${what}`));
+      if (signal.aborted) return onExpired();
+      signal.addEventListener('abort', onExpired, { once: true });
+      // `work` may still reject after the deadline (its transport is closed then): handled here.
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onExpired));
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
+}
+
+/** Resolves once `work` settles (whichever way), or after `ms`. */
+export function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** A timer that fires after `ms` of inactivity; pausable. */
+export class IdleWatchdog {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private paused = false;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {
+    this.arm();
+  }
+
+  touch(): void {
+    if (!this.paused) this.arm();
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.arm();
+  }
+
+  dispose(): void {
+    this.pause();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.onIdle, this.ms);
+  }
+}
+
+const TRACE_LIMIT = 2000;
+
+/**
+ * Logs every JSON-RPC message at trace level once connected. Patched after
+ * connect() because the SDK installs its own `onmessage` there (and probes
+ * stdio servers on a sibling process only for its own, unwrapped transport).
+ */
+export function traceMessages(transport: Transport, log: LogSink, enabled: (() => boolean) | undefined): void {
+  if (!enabled) return;
+  const describe = (message: unknown) => {
+    const text = JSON.stringify(message) ?? '';
+    return text.length > TRACE_LIMIT ? `${text.slice(0, TRACE_LIMIT)}… (${text.length} chars)` : text;
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if (enabled()) log.trace(`→ ${describe(message)}`);
+    return send(message, options);
+  };
+  const receive = transport.onmessage;
+  if (receive) {
+    transport.onmessage = (message, extra) => {
+      if (enabled()) log.trace(`← ${describe(message)}`);
+      receive(message, extra);
+    };
+  }
+}

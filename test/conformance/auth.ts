@@ -1,0 +1,66 @@
+// Sign-in for the client-under-test: the host's own HostOAuthProvider with
+// credentials in memory, and an AuthorizationFlow that does what the browser
+// would: request the authorization URL and read the redirect's query (the
+// suite's authorization server redirects at once, without a login page).
+import { HostOAuthProvider } from '../../src/host/auth/oauthProvider';
+import type { AuthorizationFlow, SecretStore } from '../../src/host/auth/types';
+import type { ConnectionDeps } from '../../src/host/connection';
+
+/** The redirect URI the suite's example clients register too. */
+const REDIRECT_URL = 'http://localhost:3000/callback';
+/** The suite's CIMD scenarios accept this client id URL. */
+const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
+
+class MemoryStore implements SecretStore {
+  private readonly values = new Map<string, string>();
+  async get(key: string) {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string) {
+    this.values.set(key, value);
+  }
+  async delete(key: string) {
+    this.values.delete(key);
+  }
+}
+
+const browserLikeFlow: AuthorizationFlow = {
+  redirectUrl: REDIRECT_URL,
+  async authorize(url, signal) {
+    const response = await fetch(url, { redirect: 'manual', signal });
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`the authorization endpoint answered ${response.status} without a redirect`);
+    const target = new URL(location, url);
+    if (`${target.origin}${target.pathname}` !== REDIRECT_URL) throw new Error(`redirected elsewhere: ${target.origin}${target.pathname}`);
+    return target.searchParams;
+  },
+};
+
+/** The `auth` dependency of McpConnection for the conformance client. */
+export function conformanceAuth(serverUrl: string, ctx: Record<string, unknown>): Pick<ConnectionDeps, 'auth'> {
+  const clientId = typeof ctx.client_id === 'string' ? ctx.client_id : undefined;
+  const clientSecret = typeof ctx.client_secret === 'string' ? ctx.client_secret : undefined;
+  // The entry a person would write for a machine-to-machine server: grant client_credentials,
+  // with the secret or the signing key the scenario hands out.
+  const machine = typeof ctx.name === 'string' && ctx.name.startsWith('auth/client-credentials');
+  const privateKey = typeof ctx.private_key_pem === 'string' ? { pem: ctx.private_key_pem, alg: typeof ctx.signing_algorithm === 'string' ? ctx.signing_algorithm : 'ES256' } : undefined;
+  const store = new MemoryStore();
+  return {
+    auth: async () => {
+      const provider = new HostOAuthProvider({
+        server: 'conformance',
+        serverUrl,
+        store,
+        flow: browserLikeFlow,
+        clientName: 'mcp-approval-host-conformance',
+        clientId,
+        clientSecret,
+        clientMetadataUrl: CLIENT_METADATA_URL,
+        ...(machine && { grant: 'client_credentials' as const, privateKey }),
+      });
+      // A person started this run: signing in may open the "browser".
+      provider.interactive = true;
+      return provider;
+    },
+  };
+}

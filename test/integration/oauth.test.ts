@@ -1,0 +1,190 @@
+// Sign-in against a real OAuth-protected fixture (test/fixtures/oauth-server.mjs:
+// MCP endpoint + its own authorization server on 127.0.0.1) through the host's
+// McpConnection and HostOAuthProvider: discovery, dynamic registration, PKCE,
+// consent, tokens in the secret store only, reuse, refresh, sign-out.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { McpConnection, type ConnectionDeps } from '../../src/host/connection';
+import { LoopbackRedirect } from '../../src/host/auth/loopback';
+import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
+import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from '../../src/host/auth/types';
+import { Emitter } from '../../src/host/events';
+import { configs, createHost, MemoryLog, refuseAll, startHttpFixture, waitFor } from '../support/hostHarness';
+
+class MemoryStore implements SecretStore {
+  readonly values = new Map<string, string>();
+  async get(key: string) {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string) {
+    this.values.set(key, value);
+  }
+  async delete(key: string) {
+    this.values.delete(key);
+  }
+}
+
+const REDIRECT = 'http://127.0.0.1:33418/callback';
+
+/** A person in a browser: loads the consent page, clicks Allow (or Deny), lands on the redirect. */
+function person(choice: 'allow' | 'deny', opened: URL[] = [], tamper?: (p: URLSearchParams) => void): AuthorizationFlow {
+  return {
+    redirectUrl: REDIRECT,
+    async authorize(url, signal) {
+      opened.push(url);
+      const page = await (await fetch(url, { signal })).text();
+      const link = new RegExp(`id="${choice}" href="([^"]+)"`).exec(page)?.[1];
+      assert.ok(link, `consent page has a ${choice} link: ${page}`);
+      const redirect = await fetch(new URL(link, url), { redirect: 'manual', signal });
+      const params = new URL(redirect.headers.get('location') ?? '').searchParams;
+      tamper?.(params);
+      return params;
+    },
+  };
+}
+
+describe('OAuth sign-in against a local protected server', () => {
+  let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
+  let entry: ReturnType<typeof configs>[number] & { type: 'http' };
+  const stats = async () => (await (await fetch(new URL('/stats', fixture.url))).json()) as Record<string, number>;
+
+  before(async () => {
+    fixture = await startHttpFixture('oauth-server.mjs', ['--token-ttl', '2']);
+    entry = configs({ remote: { type: 'http', url: fixture.url } })[0] as typeof entry;
+  });
+  after(() => fixture.stop());
+
+  function open(store: MemoryStore, flow: AuthorizationFlow, interactive: boolean): Promise<McpConnection> {
+    const provider = new HostOAuthProvider({ server: 'remote', serverUrl: fixture.url, store, flow, clientName: 'test host' });
+    provider.interactive = interactive;
+    const deps: ConnectionDeps = {
+      clientInfo: { name: 'test', version: '0' },
+      log: new MemoryLog(),
+      onStderrLine: () => undefined,
+      sampling: () => refuseAll,
+      elicitation: () => refuseAll,
+      roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
+      connectTimeoutMs: 15_000,
+      auth: async () => provider,
+    };
+    return McpConnection.open(entry, deps);
+  }
+
+  it('without a person at hand it stops at "sign in required" and opens nothing', async () => {
+    const opened: URL[] = [];
+    await assert.rejects(open(new MemoryStore(), person('allow', opened), false), SignInRequiredError);
+    assert.equal(opened.length, 0);
+    assert.equal((await stats()).authorizeRequests, 0);
+  });
+
+  it('signs in, calls a tool, and keeps the tokens in the secret store only, keyed by issuer', async () => {
+    const store = new MemoryStore();
+    const opened: URL[] = [];
+    const c = await open(store, person('allow', opened), true);
+    const result = await c.callTool('echo', { text: 'hi' }, { idleTimeoutMs: 10_000, maxTotalMs: 20_000 });
+    assert.deepEqual(result.content, [{ type: 'text', text: 'echo: hi' }]);
+    await c.close();
+    assert.equal(opened.length, 1);
+    const url = opened[0];
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(url.searchParams.get('resource'), fixture.url);
+    assert.equal(url.searchParams.get('scope'), 'mcp:tools');
+    const record = JSON.parse(store.values.get(credentialKey(fixture.url)) ?? '{}');
+    const issuer = new URL(fixture.url).origin;
+    assert.equal(record.current, issuer);
+    assert.ok(record.issuers[issuer].tokens.access_token);
+    assert.ok(record.issuers[issuer].client.client_id);
+    assert.deepEqual([...store.values.keys()], [credentialKey(fixture.url)]);
+
+    // Stored tokens are used again, and refreshed once they expire: no new consent.
+    const again = await open(store, person('allow', opened), false);
+    await again.close();
+    await new Promise((r) => setTimeout(r, 2100));
+    const before = (await stats()).refreshes;
+    const refreshed = await open(store, person('allow', opened), false);
+    await refreshed.callTool('echo', { text: 'after refresh' }, { idleTimeoutMs: 10_000, maxTotalMs: 20_000 });
+    await refreshed.close();
+    assert.equal(opened.length, 1, 'no second consent');
+    assert.equal((await stats()).refreshes, before + 1);
+  });
+
+  it('names the step when consent is denied, and a redirect that is not ours', async () => {
+    await assert.rejects(open(new MemoryStore(), person('deny'), true), (err: unknown) => err instanceof AuthFailedError && err.stage === 'consent' && /denied/.test(err.message));
+    const forged = person('allow', [], (p) => p.set('state', 'forged'));
+    await assert.rejects(open(new MemoryStore(), forged, true), (err: unknown) => err instanceof AuthFailedError && /state mismatch/.test(err.message));
+  });
+
+  it('sign-out forgets the credentials: sign-in is required again', async () => {
+    const store = new MemoryStore();
+    const provider = new HostOAuthProvider({ server: 'remote', serverUrl: fixture.url, store, flow: person('allow'), clientName: 'test host' });
+    (await open(store, person('allow'), true)).dispose();
+    assert.ok(store.values.size === 1);
+    await provider.signOut();
+    assert.equal(store.values.size, 0);
+    await assert.rejects(open(store, person('allow'), false), SignInRequiredError);
+  });
+
+  it('the server manager shows "sign in required" at start-up and runs after Sign In', async () => {
+    const store = new MemoryStore();
+    const opened: URL[] = [];
+    const h = createHost({
+      auth: async (server, config, interactive) => {
+        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store, flow: person('allow', opened), clientName: 'test host' });
+        provider.interactive = interactive;
+        return provider;
+      },
+    });
+    try {
+      h.manager.applyConfig(configs({ remote: { type: 'http', url: fixture.url } }), true);
+      await waitFor(h.manager, () => h.manager.get('remote')?.signIn?.required === true, 15_000, 'sign in required');
+      assert.equal(h.manager.get('remote')?.state.kind, 'stopped');
+      assert.equal(opened.length, 0, 'no browser at start-up');
+      await h.manager.signIn('remote');
+      assert.equal(h.manager.get('remote')?.state.kind, 'running');
+      assert.equal(h.manager.get('remote')?.signIn, undefined);
+      assert.deepEqual((await h.manager.callTool('remote', 'echo', { text: 'signed in' })).content, [{ type: 'text', text: 'echo: signed in' }]);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('Sign In names the failed step when consent is denied', async () => {
+    const h = createHost({
+      auth: async (server, config, interactive) => {
+        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store: new MemoryStore(), flow: person('deny'), clientName: 'test host' });
+        provider.interactive = interactive;
+        return provider;
+      },
+    });
+    try {
+      h.manager.applyConfig(configs({ remote: { type: 'http', url: fixture.url, autoStart: false } }), true);
+      await assert.rejects(h.manager.signIn('remote'), (err: unknown) => err instanceof AuthFailedError && err.stage === 'consent');
+      assert.equal(h.manager.get('remote')?.signIn?.failure?.stage, 'consent');
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('signs in through a loopback redirect on 127.0.0.1 (registered without a port)', async () => {
+    const loopback = new LoopbackRedirect();
+    await loopback.listen();
+    // The browser: the consent page, Allow, and the redirect lands on the loopback listener.
+    const flow: AuthorizationFlow = {
+      redirectUrl: loopback.redirectUrl,
+      registeredRedirectUrl: loopback.registeredRedirectUrl,
+      async authorize(url, signal) {
+        const redirect = loopback.wait(url.searchParams.get('state') ?? '', signal);
+        const page = await (await fetch(url)).text();
+        const allow = /id="allow" href="([^"]+)"/.exec(page)?.[1] ?? '';
+        const landed = await fetch(new URL(allow, url));
+        assert.equal(landed.status, 200);
+        return redirect;
+      },
+    };
+    const store = new MemoryStore();
+    const c = await open(store, flow, true);
+    await c.close();
+    const record = JSON.parse(store.values.get(credentialKey(fixture.url)) ?? '{}');
+    assert.deepEqual(record.issuers[new URL(fixture.url).origin].client.redirect_uris, ['http://127.0.0.1/callback']);
+  });
+});

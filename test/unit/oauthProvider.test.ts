@@ -1,0 +1,77 @@
+// HostOAuthProvider's storage: credentials keyed by the authorization server's
+// issuer (SEP-2352), the current set for the resource server, sign-out, and a
+// registration for another redirect URI treated as absent.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
+import { SignInRequiredError, type AuthorizationFlow, type SecretStore } from '../../src/host/auth/types';
+
+class MemoryStore implements SecretStore {
+  readonly values = new Map<string, string>();
+  async get(key: string) {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string) {
+    this.values.set(key, value);
+  }
+  async delete(key: string) {
+    this.values.delete(key);
+  }
+}
+
+const flow = (redirectUrl = 'http://127.0.0.1:5555/callback', registeredRedirectUrl?: string): AuthorizationFlow => ({ redirectUrl, registeredRedirectUrl, authorize: () => Promise.reject(new Error('no browser')) });
+const SERVER = 'https://mcp.example.com/mcp';
+const provider = (store: SecretStore, f = flow()) => new HostOAuthProvider({ server: 's', serverUrl: SERVER, store, flow: f, clientName: 'test' });
+
+describe('HostOAuthProvider', () => {
+  it('keeps client and tokens per issuer; without ctx the current tokens are read', async () => {
+    const store = new MemoryStore();
+    const p = provider(store);
+    const as1 = { issuer: 'https://as1.example' };
+    const as2 = { issuer: 'https://as2.example' };
+    await p.saveClientInformation({ client_id: 'one', redirect_uris: ['http://127.0.0.1:5555/callback'] }, as1);
+    await p.saveTokens({ access_token: 't1', token_type: 'Bearer' }, as1);
+    assert.equal((await p.clientInformation(as2)), undefined, 'another authorization server gets no client id');
+    assert.equal(await p.tokens(as2), undefined, 'nor tokens');
+    await p.saveClientInformation({ client_id: 'two', redirect_uris: ['http://127.0.0.1:5555/callback'] }, as2);
+    await p.saveTokens({ access_token: 't2', token_type: 'Bearer' }, as2);
+    assert.equal((await p.clientInformation(as1))?.client_id, 'one');
+    assert.equal((await p.tokens())?.access_token, 't2', 'the last saved set is current');
+    assert.deepEqual([...store.values.keys()], [credentialKey(SERVER)]);
+  });
+
+  it('treats a registration for another redirect URI as absent, so the SDK registers again', async () => {
+    const store = new MemoryStore();
+    await provider(store).saveClientInformation({ client_id: 'old', redirect_uris: ['vscode://x/auth-callback'] }, { issuer: 'https://as' });
+    const loopback = provider(store, flow('http://127.0.0.1:4000/callback', 'http://127.0.0.1/callback'));
+    assert.equal(await loopback.clientInformation({ issuer: 'https://as' }), undefined);
+    assert.deepEqual(loopback.clientMetadata.redirect_uris, ['http://127.0.0.1/callback']);
+  });
+
+  it('uses pre-registered credentials as given and never stores them', async () => {
+    const store = new MemoryStore();
+    const p = new HostOAuthProvider({ server: 's', serverUrl: SERVER, store, flow: flow(), clientName: 'test', clientId: 'pre', clientSecret: 'sec' });
+    await p.saveClientInformation({ client_id: 'pre', client_secret: 'sec', issuer: 'https://as' }, { issuer: 'https://as' });
+    assert.deepEqual(await p.clientInformation({ issuer: 'https://as' }), { client_id: 'pre', client_secret: 'sec' });
+    assert.equal(p.clientMetadata.token_endpoint_auth_method, 'client_secret_basic');
+    assert.equal(store.values.size, 0);
+  });
+
+  it('opens no browser unless interactive, and signs out by deleting its record', async () => {
+    const store = new MemoryStore();
+    const p = provider(store);
+    assert.throws(() => p.redirectToAuthorization(new URL('https://as/authorize?state=x')), SignInRequiredError);
+    assert.equal(p.hasPendingAuthorization, false);
+    await p.saveTokens({ access_token: 't', token_type: 'Bearer' }, { issuer: 'https://as' });
+    await p.signOut();
+    assert.equal(store.values.size, 0);
+    assert.equal(await p.tokens(), undefined);
+  });
+
+  it('a machine-to-machine client has no redirect and asks for client_credentials', () => {
+    const p = new HostOAuthProvider({ server: 's', serverUrl: SERVER, store: new MemoryStore(), flow: flow(), clientName: 'test', clientId: 'm2m', clientSecret: 'x', grant: 'client_credentials', scopes: ['a', 'b'] });
+    assert.equal(p.redirectUrl, undefined);
+    assert.deepEqual(p.clientMetadata.grant_types, ['client_credentials']);
+    assert.equal(p.prepareTokenRequest('a b')?.toString(), 'grant_type=client_credentials&scope=a+b');
+  });
+});
