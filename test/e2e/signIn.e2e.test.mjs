@@ -45,8 +45,8 @@ describe('sign-in to a remote MCP server', { timeout: 240000 }, () => {
     fixture = await startOAuthFixture();
     vs = await startVsCode({
       label: 'sign-in',
-      userSettings: { 'mcpApprovalHost.signIn.redirect': 'loopback' },
-      workspaceSettings: { 'mcpApprovalHost.servers': { remote: { type: 'http', url: fixture.url } } },
+      // User settings: a workspace-defined server would first wait for approval (workspaceTrust.e2e).
+      userSettings: { 'mcpApprovalHost.signIn.redirect': 'loopback', 'mcpApprovalHost.servers': { remote: { type: 'http', url: fixture.url } } },
     });
   });
   after(async () => {
