@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { RedirectWaiters } from '../host/auth/redirectWaiters';
 import type { AuthorizationFlow, SecretStore } from '../host/auth/types';
 import { safe } from '../shared/safeText';
 
@@ -31,7 +32,7 @@ export class SecretStorageStore implements SecretStore {
  * waits for that `state`. Redirects nobody waits for are ignored.
  */
 export class AuthCallbackRouter implements vscode.UriHandler, vscode.Disposable {
-  private readonly waiting = new Map<string, (params: URLSearchParams) => void>();
+  private readonly waiters = new RedirectWaiters();
   private readonly registration: vscode.Disposable;
 
   constructor() {
@@ -40,34 +41,17 @@ export class AuthCallbackRouter implements vscode.UriHandler, vscode.Disposable 
 
   handleUri(uri: vscode.Uri): void {
     if (uri.path !== CALLBACK_PATH) return;
-    const params = new URLSearchParams(uri.query);
-    const resolve = this.waiting.get(params.get('state') ?? '');
-    resolve?.(params);
+    this.waiters.deliver(new URLSearchParams(uri.query));
   }
 
   /** Resolves with the redirect carrying `state`; rejects on `signal`. */
   wait(state: string, signal: AbortSignal): Promise<URLSearchParams> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        this.waiting.delete(state);
-        signal.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        done();
-        reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiting.set(state, (params) => {
-        done();
-        resolve(params);
-      });
-    });
+    return this.waiters.wait(state, signal);
   }
 
   dispose(): void {
     this.registration.dispose();
-    this.waiting.clear();
+    this.waiters.rejectAll(new Error('the sign-in handler was disposed'));
   }
 }
 

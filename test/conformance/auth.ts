@@ -3,26 +3,14 @@
 // would: request the authorization URL and read the redirect's query (the
 // suite's authorization server redirects at once, without a login page).
 import { HostOAuthProvider } from '../../src/host/auth/oauthProvider';
-import type { AuthorizationFlow, SecretStore } from '../../src/host/auth/types';
+import type { AuthorizationFlow } from '../../src/host/auth/types';
+import { MemorySecretStore } from '../../src/host/auth/memorySecretStore';
 import type { ConnectionDeps } from '../../src/host/connection';
 
 /** The redirect URI the suite's example clients register too. */
 const REDIRECT_URL = 'http://localhost:3000/callback';
 /** The suite's CIMD scenarios accept this client id URL. */
 const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
-
-class MemoryStore implements SecretStore {
-  private readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 const browserLikeFlow: AuthorizationFlow = {
   redirectUrl: REDIRECT_URL,
@@ -44,7 +32,7 @@ export function conformanceAuth(serverUrl: string, ctx: Record<string, unknown>)
   // with the secret or the signing key the scenario hands out.
   const machine = typeof ctx.name === 'string' && ctx.name.startsWith('auth/client-credentials');
   const privateKey = typeof ctx.private_key_pem === 'string' ? { pem: ctx.private_key_pem, alg: typeof ctx.signing_algorithm === 'string' ? ctx.signing_algorithm : 'ES256' } : undefined;
-  const store = new MemoryStore();
+  const store = new MemorySecretStore();
   return {
     auth: async () => {
       const provider = new HostOAuthProvider({

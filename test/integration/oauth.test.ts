@@ -7,22 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { McpConnection, type ConnectionDeps } from '../../src/host/connection';
 import { LoopbackRedirect } from '../../src/host/auth/loopback';
 import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
-import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from '../../src/host/auth/types';
+import { AuthFailedError, SignInRequiredError, type AuthorizationFlow } from '../../src/host/auth/types';
+import { MemorySecretStore } from '../../src/host/auth/memorySecretStore';
 import { Emitter } from '../../src/host/events';
 import { configs, createHost, MemoryLog, refuseAll, startHttpFixture, waitFor } from '../support/hostHarness';
-
-class MemoryStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 const REDIRECT = 'http://127.0.0.1:33418/callback';
 
@@ -54,7 +42,7 @@ describe('OAuth sign-in against a local protected server', () => {
   });
   after(() => fixture.stop());
 
-  function open(store: MemoryStore, flow: AuthorizationFlow, interactive: boolean): Promise<McpConnection> {
+  function open(store: MemorySecretStore, flow: AuthorizationFlow, interactive: boolean): Promise<McpConnection> {
     const provider = new HostOAuthProvider({ server: 'remote', serverUrl: fixture.url, store, flow, clientName: 'test host' });
     provider.interactive = interactive;
     const deps: ConnectionDeps = {
@@ -72,13 +60,13 @@ describe('OAuth sign-in against a local protected server', () => {
 
   it('without a person at hand it stops at "sign in required" and opens nothing', async () => {
     const opened: URL[] = [];
-    await assert.rejects(open(new MemoryStore(), person('allow', opened), false), SignInRequiredError);
+    await assert.rejects(open(new MemorySecretStore(), person('allow', opened), false), SignInRequiredError);
     assert.equal(opened.length, 0);
     assert.equal((await stats()).authorizeRequests, 0);
   });
 
   it('signs in, calls a tool, and keeps the tokens in the secret store only, keyed by issuer', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const opened: URL[] = [];
     const c = await open(store, person('allow', opened), true);
     const result = await c.callTool('echo', { text: 'hi' }, { idleTimeoutMs: 10_000, maxTotalMs: 20_000 });
@@ -109,13 +97,13 @@ describe('OAuth sign-in against a local protected server', () => {
   });
 
   it('names the step when consent is denied, and a redirect that is not ours', async () => {
-    await assert.rejects(open(new MemoryStore(), person('deny'), true), (err: unknown) => err instanceof AuthFailedError && err.stage === 'consent' && /denied/.test(err.message));
+    await assert.rejects(open(new MemorySecretStore(), person('deny'), true), (err: unknown) => err instanceof AuthFailedError && err.stage === 'consent' && /denied/.test(err.message));
     const forged = person('allow', [], (p) => p.set('state', 'forged'));
-    await assert.rejects(open(new MemoryStore(), forged, true), (err: unknown) => err instanceof AuthFailedError && /state mismatch/.test(err.message));
+    await assert.rejects(open(new MemorySecretStore(), forged, true), (err: unknown) => err instanceof AuthFailedError && /state mismatch/.test(err.message));
   });
 
   it('sign-out forgets the credentials: sign-in is required again', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const provider = new HostOAuthProvider({ server: 'remote', serverUrl: fixture.url, store, flow: person('allow'), clientName: 'test host' });
     (await open(store, person('allow'), true)).dispose();
     assert.ok(store.values.size === 1);
@@ -125,7 +113,7 @@ describe('OAuth sign-in against a local protected server', () => {
   });
 
   it('the server manager shows "sign in required" at start-up and runs after Sign In', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const opened: URL[] = [];
     const h = createHost({
       auth: async (server, config, interactive) => {
@@ -151,7 +139,7 @@ describe('OAuth sign-in against a local protected server', () => {
   it('Sign In names the failed step when consent is denied', async () => {
     const h = createHost({
       auth: async (server, config, interactive) => {
-        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store: new MemoryStore(), flow: person('deny'), clientName: 'test host' });
+        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store: new MemorySecretStore(), flow: person('deny'), clientName: 'test host' });
         provider.interactive = interactive;
         return provider;
       },
@@ -181,7 +169,7 @@ describe('OAuth sign-in against a local protected server', () => {
         return redirect;
       },
     };
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const c = await open(store, flow, true);
     await c.close();
     const record = JSON.parse(store.values.get(credentialKey(fixture.url)) ?? '{}');

@@ -5,19 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
 import { SignInRequiredError, type AuthorizationFlow, type SecretStore } from '../../src/host/auth/types';
-
-class MemoryStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
+import { MemorySecretStore } from '../../src/host/auth/memorySecretStore';
 
 const flow = (redirectUrl = 'http://127.0.0.1:5555/callback', registeredRedirectUrl?: string): AuthorizationFlow => ({ redirectUrl, registeredRedirectUrl, authorize: () => Promise.reject(new Error('no browser')) });
 const SERVER = 'https://mcp.example.com/mcp';
@@ -25,7 +13,7 @@ const provider = (store: SecretStore, f = flow()) => new HostOAuthProvider({ ser
 
 describe('HostOAuthProvider', () => {
   it('keeps client and tokens per issuer; without ctx the current tokens are read', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const p = provider(store);
     const as1 = { issuer: 'https://as1.example' };
     const as2 = { issuer: 'https://as2.example' };
@@ -41,7 +29,7 @@ describe('HostOAuthProvider', () => {
   });
 
   it('treats a registration for another redirect URI as absent, so the SDK registers again', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     await provider(store).saveClientInformation({ client_id: 'old', redirect_uris: ['vscode://x/auth-callback'] }, { issuer: 'https://as' });
     const loopback = provider(store, flow('http://127.0.0.1:4000/callback', 'http://127.0.0.1/callback'));
     assert.equal(await loopback.clientInformation({ issuer: 'https://as' }), undefined);
@@ -49,7 +37,7 @@ describe('HostOAuthProvider', () => {
   });
 
   it('uses pre-registered credentials as given and never stores them', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const p = new HostOAuthProvider({ server: 's', serverUrl: SERVER, store, flow: flow(), clientName: 'test', clientId: 'pre', clientSecret: 'sec' });
     await p.saveClientInformation({ client_id: 'pre', client_secret: 'sec', issuer: 'https://as' }, { issuer: 'https://as' });
     assert.deepEqual(await p.clientInformation({ issuer: 'https://as' }), { client_id: 'pre', client_secret: 'sec' });
@@ -58,7 +46,7 @@ describe('HostOAuthProvider', () => {
   });
 
   it('opens no browser unless interactive, and signs out by deleting its record', async () => {
-    const store = new MemoryStore();
+    const store = new MemorySecretStore();
     const p = provider(store);
     assert.throws(() => p.redirectToAuthorization(new URL('https://as/authorize?state=x')), SignInRequiredError);
     assert.equal(p.hasPendingAuthorization, false);
@@ -69,7 +57,7 @@ describe('HostOAuthProvider', () => {
   });
 
   it('a machine-to-machine client has no redirect and asks for client_credentials', () => {
-    const p = new HostOAuthProvider({ server: 's', serverUrl: SERVER, store: new MemoryStore(), flow: flow(), clientName: 'test', clientId: 'm2m', clientSecret: 'x', grant: 'client_credentials', scopes: ['a', 'b'] });
+    const p = new HostOAuthProvider({ server: 's', serverUrl: SERVER, store: new MemorySecretStore(), flow: flow(), clientName: 'test', clientId: 'm2m', clientSecret: 'x', grant: 'client_credentials', scopes: ['a', 'b'] });
     assert.equal(p.redirectUrl, undefined);
     assert.deepEqual(p.clientMetadata.grant_types, ['client_credentials']);
     assert.equal(p.prepareTokenRequest('a b')?.toString(), 'grant_type=client_credentials&scope=a+b');

@@ -7,6 +7,7 @@
  * `state` is taken; anything else gets 404.
  */
 import { createServer, type Server } from 'node:http';
+import { RedirectWaiters } from './redirectWaiters';
 
 const HOST = '127.0.0.1';
 const PATH = '/callback';
@@ -20,8 +21,7 @@ export class LoopbackRedirect {
   readonly registeredRedirectUrl = `http://${HOST}${PATH}`;
   private server: Server | undefined;
   private port: number | undefined;
-  private readonly waiting = new Map<string, (params: URLSearchParams) => void>();
-  private readonly rejecters = new Set<(err: Error) => void>();
+  private readonly waiters = new RedirectWaiters();
 
   /** The redirect URI for the authorization request: with the listener's port once listening. */
   get redirectUrl(): string {
@@ -33,13 +33,12 @@ export class LoopbackRedirect {
     if (this.server) return;
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', `http://${HOST}`);
-      const resolve = req.method === 'GET' && url.pathname === PATH ? this.waiting.get(url.searchParams.get('state') ?? '') : undefined;
-      if (!resolve) {
+      if (req.method !== 'GET' || url.pathname !== PATH || !this.waiters.has(url.searchParams.get('state'))) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
         return;
       }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(DONE_PAGE);
-      resolve(url.searchParams);
+      this.waiters.deliver(url.searchParams);
       // One-shot: nothing else is accepted once the redirect arrived.
       this.close();
     });
@@ -54,28 +53,7 @@ export class LoopbackRedirect {
 
   /** Resolves with the query of the redirect carrying `state`; rejects when `signal` aborts. */
   wait(state: string, signal: AbortSignal): Promise<URLSearchParams> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        this.waiting.delete(state);
-        signal.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        done();
-        reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-      };
-      const onClose = (err: Error) => {
-        done();
-        reject(err);
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.rejecters.add(onClose);
-      this.waiting.set(state, (params) => {
-        this.rejecters.delete(onClose);
-        done();
-        resolve(params);
-      });
-    });
+    return this.waiters.wait(state, signal);
   }
 
   /**
@@ -85,9 +63,7 @@ export class LoopbackRedirect {
   close(): void {
     this.server?.close();
     this.server = undefined;
-    this.waiting.clear();
     // Whoever still waits learns that no redirect will come.
-    for (const reject of [...this.rejecters]) reject(new Error('the sign-in listener closed'));
-    this.rejecters.clear();
+    this.waiters.rejectAll(new Error('the sign-in listener closed'));
   }
 }
