@@ -37,10 +37,12 @@ vscode.workspace.isTrusted = true;
 vscode.LogLevel = { Trace: 1 };
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+// What createCore reads of the context: mementos (server approvals) and secret storage (sign-in).
+function memento() { const m = new Map(); return { get: (k, d) => (m.has(k) ? m.get(k) : d), update: async (k, v) => void m.set(k, v), keys: () => [...m.keys()] }; }
 const t0 = performance.now();
 const ext = require(${JSON.stringify(join(REPO, 'dist', 'extension.js'))});
 const t1 = performance.now();
-const ctx = { subscriptions: [], extensionUri: vscode.Uri.file('/x'), extension: { packageJSON: { version: '0' } }, globalStorageUri: { fsPath: require('os').tmpdir() + '/mcp-approval-host-bench' } };
+const ctx = { subscriptions: [], extensionUri: vscode.Uri.file('/x'), extension: { packageJSON: { version: '0' } }, globalStorageUri: { fsPath: require('os').tmpdir() + '/mcp-approval-host-bench' }, workspaceState: memento(), globalState: memento(), secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) } };
 ext.activate(ctx);
 const t2 = performance.now();
 // What the first view, command or auto-start server costs on top: loading the host core.
