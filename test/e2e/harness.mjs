@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { provision } from './provision.mjs';
@@ -414,4 +415,24 @@ export function stdioServer(fixture, { env, args = [] } = {}) {
     args: [join(FIXTURES, fixture), ...args],
     ...(env ? { env } : {}),
   };
+}
+
+/**
+ * A test step bound to one VS Code: on failure it saves `fail-<prefix><name>.png`
+ * first (what a person would have seen), then runs `cleanup` so one failure does
+ * not block the next step.
+ * @param {() => { screenshot(name: string): Promise<unknown> } | undefined} getVs
+ * @param {{ prefix?: string, timeout?: number, cleanup?: () => Promise<unknown> }} [options]
+ */
+export function stepFor(getVs, { prefix = '', timeout: defaultTimeout = 60000, cleanup } = {}) {
+  return (name, fn, timeout = defaultTimeout) =>
+    test(name, { timeout }, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        await getVs()?.screenshot(`fail-${prefix}${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => {});
+        await cleanup?.().catch(() => {});
+        throw err;
+      }
+    });
 }

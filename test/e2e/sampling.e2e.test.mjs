@@ -2,10 +2,10 @@
 // fixture servers ask for completions through their `sample` tool, a person acts on the
 // card in the Requests view, the test-only `e2e-test` models answer through vscode.lm.
 // One VS Code for the whole file; tests run in order and share its state.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DARK_THEME, LIGHT_THEME, REPO, startVsCode, stdioServer, waitFor } from './harness.mjs';
+import { DARK_THEME, LIGHT_THEME, REPO, startVsCode, stdioServer, stepFor, waitFor } from './harness.mjs';
 
 const budget = { maxRequestsPerMinute: 100 };
 const servers = {
@@ -23,20 +23,6 @@ const XSS = [
   '<a href="javascript:window.__pwned=3">click</a>',
   '<svg onload="window.__pwned=4"></svg>',
 ].join(' ');
-
-/** Runs a test body; on failure saves a screenshot `fail-<name>` first, then clears leftover cards. */
-function stepFor(getVs, cleanup) {
-  return (name, fn, timeout = 90000) =>
-    test(name, { timeout }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await getVs()?.screenshot(`fail-sampling-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => {});
-        await cleanup().catch(() => {});
-        throw err;
-      }
-    });
-}
 
 const oneLine = (s) => s.replace(/\s+/g, ' ');
 
@@ -60,7 +46,7 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
       await new Promise((r) => setTimeout(r, 300));
     }
   };
-  const step = stepFor(() => vs, cleanup);
+  const step = stepFor(() => vs, { prefix: 'sampling-', timeout: 90000, cleanup });
 
   /** Calls `tool` on `server` through the extension without waiting for the result. */
   const call = (server, tool, args, timeout = 120000) => {

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { DARK_THEME, FIXTURES, LIGHT_THEME, MAIN_EXTENSION_ID, ensureMainVsix, startVsCode, stdioServer, waitFor } from './harness.mjs';
+import { DARK_THEME, FIXTURES, LIGHT_THEME, MAIN_EXTENSION_ID, ensureMainVsix, startVsCode, stdioServer, stepFor, waitFor } from './harness.mjs';
 
 const P = 'MCP Approval Host: ';
 
@@ -15,19 +15,6 @@ function luminance(css) {
 const v1 = stdioServer('v1-stdio-server.mjs');
 const v2 = stdioServer('v2-stdio-server.mjs');
 const crashy = stdioServer('v1-stdio-server.mjs', { env: { FIXTURE_CRASH_ON_START: '1' } });
-
-/** Runs a test body; on failure saves a screenshot `fail-<name>` first. */
-function stepFor(getVs) {
-  return (name, fn, timeout = 60000) =>
-    test(name, { timeout }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await getVs()?.screenshot(`fail-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => {});
-        throw err;
-      }
-    });
-}
 
 test('the VSIX holds the built extension and no tests, sources or artifacts', () => {
   const vsix = ensureMainVsix();

@@ -9,7 +9,7 @@
 // request's URL and headers (FIXTURE_REQUEST_LOG), and /proc/*/cmdline of every process on the
 // machine is searched for the secret. After "Trust and Start" the same checks see the secret
 // where the definition says it goes, which shows that they would have caught it before.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FIXTURES, startVsCode, waitFor } from './harness.mjs';
+import { FIXTURES, startVsCode, stepFor, waitFor } from './harness.mjs';
 
 const P = 'MCP Approval Host: ';
 const SECRET = `e2e-secret-${process.pid}-${Date.now().toString(36)}`;
@@ -61,18 +61,6 @@ function repoServers(suite, record) {
   };
 }
 
-function stepFor(getVs) {
-  return (name, fn, timeout = 90000) =>
-    test(name, { timeout }, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        await getVs()?.screenshot(`fail-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => {});
-        throw err;
-      }
-    });
-}
-
 /** Helpers bound to one VS Code. */
 function helpers(getVs) {
   const row = async (label, predicate, timeout = 30000) =>
@@ -97,7 +85,7 @@ after(() => {
 
 describe('a trusted folder with servers its workspace settings define', { timeout: 600000 }, () => {
   let vs;
-  const step = stepFor(() => vs);
+  const step = stepFor(() => vs, { timeout: 90000 });
   const { row, dialog, approvalToasts } = helpers(() => vs);
   const record = join(dir, 'trusted-record.jsonl');
   const userRecord = join(dir, 'user-record.jsonl');
@@ -229,7 +217,7 @@ describe('a trusted folder with servers its workspace settings define', { timeou
 
 describe('Restricted Mode, then trusting the folder', { timeout: 600000 }, () => {
   let vs;
-  const step = stepFor(() => vs);
+  const step = stepFor(() => vs, { timeout: 90000 });
   const { row, dialog, approvalToasts } = helpers(() => vs);
   const record = join(dir, 'restricted-record.jsonl');
   const requestLog = join(dir, 'requests.jsonl');
@@ -286,7 +274,7 @@ describe('Restricted Mode, then trusting the folder', { timeout: 600000 }, () =>
 
 describe('a multi-root workspace whose folders define servers', { timeout: 600000 }, () => {
   let vs;
-  const step = stepFor(() => vs);
+  const step = stepFor(() => vs, { timeout: 90000 });
   const { row, dialog } = helpers(() => vs);
   const record = join(dir, 'multiroot-record.jsonl');
   const fx = (name) => ({ command: 'node', args: [V1], env: { FIXTURE_RECORD: record, FIXTURE_NAME: name, WHERE: '${workspaceFolder}' } });
