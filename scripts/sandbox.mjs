@@ -88,6 +88,7 @@ async function main() {
       demo: { type: 'stdio', command: process.execPath, args: [join(REPO, 'examples', 'demo-server', 'server.mjs')] },
     },
   });
+  mkdirSync(dirs.workspace, { recursive: true });
   writeFileSync(join(dirs.workspace, 'README.md'), WORKSPACE_README);
   const csBase = [paths.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   step('installing the extension and the demo model', () =>
