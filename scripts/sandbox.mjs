@@ -46,7 +46,7 @@ async function pickPort() {
 const WORKSPACE_README = `# MCP Approval Host sandbox
 
 This VS Code runs in your browser with **MCP Approval Host** installed and one MCP server
-configured in \`.vscode/settings.json\`: the demo server (examples/demo-server).
+configured in your user settings (\`mcpApprovalHost.servers\`): the demo server (examples/demo-server).
 
 The language model here is **"Demo Model (deterministic, not an LLM)"**: it answers with
 keyword rules so you can see the whole review flow without a real model provider.
