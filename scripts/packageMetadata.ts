@@ -78,8 +78,8 @@ function children(token: Walkable): Token[] {
 
 /**
  * The README for a VSIX that has no repository to resolve relative links against: a
- * relative image (the screenshots, which the VSIX does not ship) becomes a short note with
- * its alt text, a relative link becomes its text followed by the path as code. Absolute
+ * relative image (the screenshots, which the VSIX does not ship) becomes a short note naming
+ * its path, a relative link becomes its text followed by the path as code. Absolute
  * links, anchors and everything inside code blocks stay as they are.
  */
 export function readmeWithoutRelativeLinks(markdown: string): string {
@@ -87,9 +87,11 @@ export function readmeWithoutRelativeLinks(markdown: string): string {
   const visit = (tokens: Token[]): void => {
     for (const token of tokens) {
       if ((token.type === 'image' || token.type === 'link') && isRelative(token.href)) {
+        const inner = readmeWithoutRelativeLinks(token.text);
         const replacement = token.type === 'image'
-          ? `*(Screenshot: ${token.text}. Not in the VSIX: see \`${token.href}\` in the source.)*`
-          : `${readmeWithoutRelativeLinks(token.text)} (\`${token.href}\`)`;
+          ? `*(screenshot in the source: \`${token.href}\`)*`
+          : // A linked picture (`[![alt](x.png)](x.png)`) needs its path only once.
+            inner.includes(`\`${token.href}\``) ? inner : `${inner} (\`${token.href}\`)`;
         found.push({ raw: token.raw, replacement });
       } else {
         visit(children(token as Walkable));

@@ -63,9 +63,9 @@ test('without a repository, relative images and links become text; absolute link
     '```',
   ].join('\n');
   const out = readmeWithoutRelativeLinks(md);
-  assert.match(out, /\*\(Screenshot: The sampling card\. Not in the VSIX: see `media\/screenshots\/sampling-dark\.png` in the source\.\)\*/);
+  assert.match(out, /See \*\(screenshot in the source: `media\/screenshots\/sampling-dark\.png`\)\* and/);
   assert.match(out, /the e2e notes \(`test\/e2e\/README\.md`\)/);
-  assert.match(out, /\*\(Screenshot: Servers tree\. [^|]*\)\* \(`media\/screenshots\/servers-dark\.png`\) \| \*\(Screenshot: light\./);
+  assert.match(out, /\| \*\(screenshot in the source: `media\/screenshots\/servers-dark\.png`\)\* \| \*\(screenshot in the source: `media\/screenshots\/servers-light\.png`\)\* \|/);
   assert.match(out, /\[MCP\]\(https:\/\/modelcontextprotocol\.io\), \[settings\]\(#settings\), \[mail\]\(mailto:a@b\.c\)/);
   assert.match(out, /"x": "\[not a link\]\(nowhere\.md\)"/);
   // What vsce would reject without a base URL: a relative Markdown link outside code.
