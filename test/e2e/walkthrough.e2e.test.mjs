@@ -56,12 +56,17 @@ describe('the walkthrough in a real VS Code', { timeout: 600000 }, () => {
     await vs.screenshot('walkthrough-dark');
   });
 
-  step('each step shows its markdown media', async () => {
+  step('each step shows its markdown media next to it', async () => {
+    // The Welcome page hides step media in a narrow editor: give it the whole window.
+    await vs.invoke('workbench.action.closeSidebar');
     for (const s of walkthrough.steps) {
       await showWalkthrough();
       await vs.page.locator(`.gettingStartedContainer button.getting-started-step[data-step-id$="#${s.id}"]`).click();
       const heading = readFileSync(join(REPO, s.media.markdown), 'utf8').split('\n')[0].replace(/^#\s*/, '');
-      await vs.findInWebviews(heading, 20000);
+      const { frame } = await vs.findInWebviews(heading, 20000);
+      const media = await frame.frameElement();
+      await waitFor(async () => (await media.boundingBox())?.width > 200, 10000, { message: `the media of step ${s.id} visible` });
+      await vs.screenshot(`walkthrough-step-${s.id}-dark`);
     }
   });
 
