@@ -28,6 +28,16 @@ const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const shots = wanted.length ? ALL.filter((s) => wanted.includes(s)) : ALL;
 const log = (msg) => process.stderr.write(`screenshots: ${msg}\n`);
 
+/**
+ * How the pictures find the Requests panel's cards. The panel is the part most likely to
+ * change: when a shot fails with "card … not found", update these (and look at
+ * artifacts/screenshots/fail-screenshots-<shot>.png).
+ */
+const CARD = {
+  sampling: 'article.card-sampling:not(.card-closed)',
+  elicitation: 'article.card-elicitation:not(.card-closed)',
+};
+
 const SUMMARY_TEXT = [
   'Incident 2291: between 09:12 and 09:47 UTC the checkout service returned HTTP 503 for about 18% of requests.',
   'The cause was a connection pool limit of 50 on the payments database, reached after the 09:00 deploy doubled the number of workers.',
@@ -120,7 +130,9 @@ async function openCard(vs, selector) {
   await setPane(vs, 'Servers', false);
   const frame = await vs.webviewFrame('Requests');
   const card = frame.locator(selector).first();
-  await card.waitFor({ state: 'visible', timeout: 30000 });
+  await card.waitFor({ state: 'visible', timeout: 30000 }).catch((err) => {
+    throw new Error(`card ${selector} not found in the Requests view (see CARD in scripts/screenshots.mjs): ${err.message.split('\n')[0]}`);
+  });
   return { frame, card };
 }
 
@@ -161,7 +173,7 @@ const SHOTS = {
 
   async sampling(vs) {
     const pending = callDemo(vs, 'summarize_text', { text: SUMMARY_TEXT });
-    const { card } = await openCard(vs, 'article.card-sampling:not(.card-closed)');
+    const { card } = await openCard(vs, CARD.sampling);
     await card.getByRole('button', { name: 'Run', exact: true }).click();
     const send = card.getByRole('button', { name: 'Send', exact: true });
     await send.waitFor({ state: 'visible', timeout: 30000 });
@@ -177,7 +189,7 @@ const SHOTS = {
 
   async elicitation(vs) {
     const pending = callDemo(vs, 'book_trip', { destination: 'Lisbon' });
-    const { card } = await openCard(vs, 'article.card-elicitation:not(.card-closed)');
+    const { card } = await openCard(vs, CARD.elicitation);
     // Half filled in, as a person would have it when deciding.
     await card.getByRole('textbox', { name: 'Traveller name' }).fill('Ada Lovelace').catch(() => {});
     await card.getByRole('textbox', { name: 'Email for the confirmation' }).fill('ada@example.com').catch(() => {});
@@ -190,7 +202,7 @@ const SHOTS = {
 
   async 'url-consent'(vs) {
     const pending = callDemo(vs, 'sign_in', { provider: 'github' });
-    const { card } = await openCard(vs, 'article.card-elicitation:not(.card-closed)');
+    const { card } = await openCard(vs, CARD.elicitation);
     await toTop(card);
     await capture(vs, 'url-consent', clipTo(vs, card));
     await card.getByRole('button', { name: /^(Decline|Cancel)$/ }).first().click();
