@@ -24,6 +24,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { randomBytes } from 'node:crypto';
 import { EnterpriseIdp, type EnterpriseIdpOptions } from './enterprise';
+import { legacyDiscovery } from './legacyDiscovery';
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from './types';
 
 /** How one server's entry configures sign-in. */
@@ -247,6 +248,19 @@ export class HostOAuthProvider implements OAuthClientProvider {
 
   saveDiscoveryState(state: OAuthDiscoveryState): void {
     this.discovery = state;
+  }
+
+  /**
+   * When `err` is the SDK refusing a 2025-03-26 server's metadata whose
+   * issuer has a path on the server's own origin (see legacyDiscovery.ts),
+   * keeps that metadata as the discovery state, so the next attempt uses it;
+   * false when the refusal stands.
+   */
+  async acceptLegacyMetadata(err: unknown): Promise<boolean> {
+    const legacy = await legacyDiscovery(this.options.serverUrl, err);
+    if (!legacy) return false;
+    this.discovery = { authorizationServerUrl: legacy.authorizationServerUrl, authorizationServerMetadata: legacy.authorizationServerMetadata };
+    return true;
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {
