@@ -63,6 +63,7 @@ describe('OAuth sign-in against a local protected server', () => {
     await assert.rejects(open(new MemorySecretStore(), person('allow', opened), false), SignInRequiredError);
     assert.equal(opened.length, 0);
     assert.equal((await stats()).authorizeRequests, 0);
+    assert.equal((await stats()).registrations, 0, 'no dynamic client registration before Sign In');
   });
 
   it('signs in, calls a tool, and keeps the tokens in the secret store only, keyed by issuer', async () => {

@@ -180,8 +180,12 @@ export class HostOAuthProvider implements OAuthClientProvider {
     const client = issuer === undefined ? undefined : record.issuers[issuer]?.client;
     // A registration for another redirect URI (the flow changed) is useless: register again.
     const uris = (client as { redirect_uris?: unknown } | undefined)?.redirect_uris;
-    if (Array.isArray(uris) && !uris.includes(this.registeredRedirectUrl)) return undefined;
-    return client;
+    const usable = Array.isArray(uris) && !uris.includes(this.registeredRedirectUrl) ? undefined : client;
+    // Without a client the SDK registers one (dynamic registration) before it
+    // sends the person to the browser: nobody asked to sign in yet (start-up),
+    // so nothing is registered until Sign In.
+    if (usable === undefined && !this.interactive && this.redirectUrl !== undefined) throw new SignInRequiredError(this.options.server);
+    return usable;
   }
 
   async saveClientInformation(info: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
