@@ -13,6 +13,7 @@ import { SignJWT } from 'jose';
 import { idpCredentialKey, idTokenUsable } from '../../src/host/auth/enterprise';
 import { credentialKey, HostOAuthProvider, JWT_BEARER_GRANT } from '../../src/host/auth/oauthProvider';
 import { MemorySecretStore } from '../../src/host/auth/memorySecretStore';
+import { withAuthorization } from '../../src/host/auth/signIn';
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow } from '../../src/host/auth/types';
 import { parseEntry } from '../../src/host/config';
 
@@ -153,7 +154,11 @@ describe('enterprise-managed authorization (SEP-990)', () => {
     const expired = await idToken({}, '-2m');
     assert.equal(idTokenUsable(expired), false);
     await p.enterprise?.saveIdToken(expired);
-    assert.equal(await auth(p, { serverUrl: `${base}/mcp` }), 'AUTHORIZED');
+    // The browser sign-in is not part of the attempt (whose connect deadline is short): the attempt
+    // stops, withAuthorization waits for the IdP redirect, and the next attempt exchanges the ID token.
+    await assert.rejects(auth(p, { serverUrl: `${base}/mcp` }), AuthFailedError);
+    assert.equal(p.hasPendingAuthorization, true);
+    assert.equal(await withAuthorization(p, () => auth(p, { serverUrl: `${base}/mcp` })), 'AUTHORIZED');
     const a = seen.authorize[0];
     assert.equal(a.get('client_id'), 'idp-client');
     assert.equal(a.get('scope'), 'openid');
@@ -166,7 +171,10 @@ describe('enterprise-managed authorization (SEP-990)', () => {
   it('refuses an ID token that does not carry the nonce of this sign-in', async () => {
     behaviour.nonce = 'wrong';
     const p = provider(new MemorySecretStore(), browser, true);
-    await assert.rejects(auth(p, { serverUrl: `${base}/mcp` }), (err: unknown) => err instanceof AuthFailedError && /nonce/.test(err.message));
+    await assert.rejects(
+      withAuthorization(p, () => auth(p, { serverUrl: `${base}/mcp` })),
+      (err: unknown) => err instanceof AuthFailedError && /nonce/.test(err.message),
+    );
     assert.equal(seen.exchanges.length, 0);
   });
 

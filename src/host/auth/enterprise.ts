@@ -102,19 +102,14 @@ export class EnterpriseIdp {
   }
 
   /**
-   * A usable ID token: the stored one, a refreshed one, or, when `flow` is
-   * given (the person asked to sign in), one from a browser sign-in at the
-   * IdP. Undefined when none is available without the person.
+   * A usable ID token without the person: the stored one, or one refreshed
+   * with the IdP's refresh token. Undefined when the person must sign in.
    */
-  async idToken(flow: AuthorizationFlow | undefined, signal: AbortSignal, fetchFn?: FetchLike): Promise<string | undefined> {
+  async idToken(fetchFn?: FetchLike): Promise<string | undefined> {
     const record = await this.read();
     if (record && idTokenUsable(record.idToken)) return record.idToken;
-    if (record?.refreshToken) {
-      const refreshed = await this.refresh(record.refreshToken, fetchFn);
-      if (refreshed) return refreshed;
-    }
-    if (!flow) return undefined;
-    return this.signIn(flow, signal, fetchFn);
+    if (record?.refreshToken) return this.refresh(record.refreshToken, fetchFn);
+    return undefined;
   }
 
   /**
@@ -169,8 +164,8 @@ export class EnterpriseIdp {
     }
   }
 
-  /** Authorization code + PKCE at the IdP in the person's browser, with a `nonce` the ID token must carry. */
-  private async signIn(flow: AuthorizationFlow, signal: AbortSignal, fetchFn?: FetchLike): Promise<string> {
+  /** Authorization code + PKCE at the IdP in the person's browser, with a `nonce` the ID token must carry; stores and returns the ID token. */
+  async signIn(flow: AuthorizationFlow, signal: AbortSignal, fetchFn?: FetchLike): Promise<string> {
     const metadata = await this.discover(fetchFn);
     const clientInformation = { client_id: this.options.clientId };
     const state = randomBytes(16).toString('base64url');

@@ -103,6 +103,8 @@ export class HostOAuthProvider implements OAuthClientProvider {
   readonly enterprise: EnterpriseIdp | undefined;
   private authorizationServer: string | undefined;
   private resource: string | undefined;
+  /** Enterprise grant: the IdP sign-in in the browser, awaited by `completeAuthorization`. */
+  private pendingIdp: Promise<string> | undefined;
 
   /** Set for private_key_jwt: signs the client assertion of each token request. */
   readonly addClientAuthentication: AddClientAuthentication | undefined;
@@ -240,10 +242,18 @@ export class HostOAuthProvider implements OAuthClientProvider {
     if (audience === undefined) throw new AuthFailedError('discovery', "the server's authorization server was not discovered");
     // Without protected resource metadata, the canonical server URI is the resource (MCP authorization, "Resource Parameter").
     const resource = this.resource ?? resourceUrlFromServerUrl(this.options.serverUrl).href;
-    this.pendingAbort?.abort(new Error('superseded'));
-    const abort = (this.pendingAbort = new AbortController());
-    const idToken = await idp.idToken(this.interactive ? this.options.flow : undefined, abort.signal);
-    if (idToken === undefined) throw new SignInRequiredError(this.options.server);
+    const idToken = await idp.idToken();
+    if (idToken === undefined) {
+      if (!this.interactive) throw new SignInRequiredError(this.options.server);
+      // The browser sign-in at the IdP runs outside this attempt (and its connect
+      // deadline), like the code flow's: `completeAuthorization` waits for it.
+      this.pendingAbort?.abort(new Error('superseded'));
+      this.pendingAbort = new AbortController();
+      const signIn = idp.signIn(this.options.flow, this.pendingAbort.signal);
+      signIn.catch(() => undefined);
+      this.pendingIdp = signIn;
+      throw new AuthFailedError('consent', 'waiting for the sign-in at the identity provider');
+    }
     const assertion = await idp.requestGrant({ idToken, audience, resource, scope });
     const params = new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion });
     if (scope) params.set('scope', scope);
@@ -307,7 +317,7 @@ export class HostOAuthProvider implements OAuthClientProvider {
 
   /** True while an authorization started by `redirectToAuthorization` awaits its redirect. */
   get hasPendingAuthorization(): boolean {
-    return this.pending !== undefined;
+    return this.pending !== undefined || this.pendingIdp !== undefined;
   }
 
   /**
@@ -315,6 +325,13 @@ export class HostOAuthProvider implements OAuthClientProvider {
    * exchanges the code (the SDK checks `iss` against the recorded issuer).
    */
   async completeAuthorization(fetchFn?: typeof fetch): Promise<void> {
+    const idp = this.pendingIdp;
+    if (idp) {
+      // The enterprise IdP sign-in: the next attempt exchanges the stored ID token.
+      this.pendingIdp = undefined;
+      await idp;
+      return;
+    }
     const pending = this.pending;
     if (!pending) throw new AuthFailedError('callback', 'no sign-in is in progress');
     this.pending = undefined;
@@ -359,6 +376,7 @@ export class HostOAuthProvider implements OAuthClientProvider {
     this.pendingAbort?.abort(new Error('cancelled'));
     this.pendingAbort = undefined;
     this.pending = undefined;
+    this.pendingIdp = undefined;
   }
 
   private async read(): Promise<ServerRecord> {
