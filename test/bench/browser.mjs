@@ -252,6 +252,9 @@ async function measureFloor(vs) {
 // 3. The peer (VS Code's own MCP host) and our auto path
 // ---------------------------------------------------------------------------------------
 async function measurePeerConsent(vs, controlDir) {
+  // VS Code's host picks among the models its language model service has resolved, and a
+  // third-party vendor's models are resolved only once something asks for them.
+  extra.models = (await vs.invoke('e2eTest.listModels')).map((m) => m.id);
   await vs.invoke('workbench.mcp.startServer', '*');
   const peer = await serverControl(controlDir, 'bench-peer', 60000);
   await vs.page.evaluate(installToastInstrument, TOAST_PATTERN);
