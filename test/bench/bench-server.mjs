@@ -130,7 +130,7 @@ const routes = {
         const prefix = url.searchParams.get('prefix') ?? '';
         return [...requests.values()]
             .filter(e => e.marker.startsWith(`${prefix}-`))
-            .map(({ abort: _abort, ...rest }) => rest);
+            .map(({ marker, sentAt, doneAt, outcome, detail }) => ({ marker, sentAt, doneAt, outcome, detail }));
     },
     'POST /cancel': async ({ prefix = '' }) => {
         let cancelled = 0;
