@@ -457,11 +457,35 @@ function printTable() {
 // ---------------------------------------------------------------------------------------
 // Processes: everything this run started must be gone at the end.
 // ---------------------------------------------------------------------------------------
-function leftovers(needles) {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter(Boolean)
-    .map((l) => ({ pid: Number(l.split(/\s+/)[0]), args: l.slice(l.indexOf(' ') + 1) }))
-    .filter((p) => p.pid !== process.pid && needles.some((n) => p.args.includes(n)));
+function processes() {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return out.split('\n').map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter(Boolean)
+    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+}
+
+/** This process' descendants (code-server, Chromium, the servers, the harness' reapers). */
+function descendants() {
+  const all = processes();
+  const out = [];
+  const parents = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) {
+      if (!parents.has(p.pid) && parents.has(p.ppid)) {
+        parents.add(p.pid);
+        out.push(p);
+        grew = true;
+      }
+    }
+  }
+  return out.filter((p) => !/^ps -eo/.test(p.args));
+}
+
+/** What is still running of `before` (same pid and command line) or mentions one of `needles`. */
+function leftovers(before, needles) {
+  const known = new Map(before.map((p) => [p.pid, p.args]));
+  return processes().filter((p) => p.pid !== process.pid && !/^ps -eo/.test(p.args)
+    && (known.get(p.pid) === p.args || needles.some((n) => p.args.includes(n))));
 }
 
 async function main() {
@@ -522,13 +546,14 @@ async function main() {
   } finally {
     clearTimeout(watchdog);
     const runDir = vs?.runDir;
+    const children = descendants();
     await vs?.stop().catch((err) => log(`stopping VS Code: ${err.message}`));
     // The harness' reapers notice within a second that their process group is gone.
     const needles = [controlDir, ...(runDir ? [runDir] : [])];
-    let left = leftovers(needles);
+    let left = leftovers(children, needles);
     for (let i = 0; i < 30 && left.length; i++) {
       await sleep(100);
-      left = leftovers(needles);
+      left = leftovers(children, needles);
     }
     if (left.length) {
       extra.notes.push(`processes left after stop (killed now): ${left.map((p) => `${p.pid} ${p.args.slice(0, 80)}`).join(' | ')}`);
@@ -536,7 +561,7 @@ async function main() {
         try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
       }
     } else {
-      extra.notes.push('process check: nothing this run started is still running');
+      extra.notes.push(`process check: none of the ${children.length} processes this run started is still running`);
     }
     rmSync(controlDir, { recursive: true, force: true });
   }
