@@ -149,6 +149,7 @@ async function instrumentFrame(label, frame) {
     effect: (marker) => ev((m) => window.__bench.effect(m), marker),
     longest: (sinceLocal) => ev((s) => window.__bench.longest(s), sinceLocal + offset),
     button: async (marker) => (await frame.evaluateHandle((m) => window.__bench.effects.get(m)?.button ?? null, marker)).asElement(),
+    overhead: () => ev(() => ({ busy: window.__bench.busy, callbacks: window.__bench.callbacks })),
     firstActionable: (markers) => ev((ms) => ms.find((m) => window.__bench.findCard(m)) ?? null, markers),
   };
 }
@@ -245,6 +246,8 @@ async function measureFloor(vs) {
     fig.floorClickInPage = stats(inPage);
   });
   fig.floorLongestTask = await inst.longest(phaseStart).catch(() => null);
+  const cost = await inst.overhead().catch(() => null);
+  if (cost) extra.notes.push(`the instrument's own observer ran ${cost.callbacks} times for ${round(cost.busy)} ms in total in the floor webview`);
   await vs.invoke('benchFloor.clear').catch(() => {});
 }
 
@@ -393,6 +396,8 @@ async function measurePanel(vs, review) {
     fig.oursClickTask = await inst.longest(since);
     longest.push([`clicks with ${BURST - 1} pending`, fig.oursClickTask]);
   });
+  const cost = await inst.overhead().catch(() => null);
+  if (cost) extra.notes.push(`the instrument's own observer ran ${cost.callbacks} times for ${round(cost.busy)} ms in total in the Requests webview`);
   fig.oursLongestTask = longest.length ? Math.max(...longest.map(([, v]) => v ?? 0)) : null;
   extra.longestTasks = Object.fromEntries(longest.map(([k, v]) => [k, round(v)]));
   await review.call('/cancel', { prefix: 'bmburst' }).catch(() => {});
