@@ -4,7 +4,8 @@
 //
 // They look at the DOM only: a card is found by the marker text its prompt starts with
 // (`bm…-0000`) and by its "Reject" button (a <button>, role=button or <vscode-button> whose
-// accessible name or text is "Reject"); nothing depends on the panel's class names.
+// aria-label or text starts with "Reject", bulk "… all …" actions excluded); nothing depends
+// on the panel's class names.
 
 /**
  * Installs `window.__bench` in a webview frame: a MutationObserver that notes when each
@@ -40,7 +41,8 @@ export function installWebviewInstrument() {
   } catch {
     B.longtaskSupported = false;
   }
-  const isReject = (el) => (el.getAttribute('aria-label') || el.textContent || '').trim() === 'Reject'
+  // "Reject" (or e.g. "Reject request"), never a bulk action such as "Reject all from this server".
+  const isReject = (el) => /^reject\b(?!.*\ball\b)/i.test((el.getAttribute('aria-label') || el.textContent || '').trim())
     && !el.hasAttribute('disabled') && el.getAttribute('aria-disabled') !== 'true' && !el.closest('[hidden]');
   const rejectsIn = (el) => [...el.querySelectorAll('button, [role="button"], vscode-button')].filter(isReject);
   /** The nearest ancestor holding a Reject button, when it holds exactly one and no other marker. */
