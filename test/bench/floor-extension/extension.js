@@ -81,7 +81,8 @@ function open() {
 }
 
 async function post(prefix, count, start = 0) {
-  await open();
+  // Open once; never reveal again here (that would put workbench work next to the posts).
+  await (panel ? ready : open());
   const n = Math.max(0, Math.min(2000, Number(count) || 0));
   const sentAt = [];
   const t0 = now();
