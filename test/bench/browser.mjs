@@ -163,8 +163,9 @@ async function waitSeen(inst, markers, { timeout, actionable = false, interval =
     const done = st.seen.every((t) => t != null) && (!actionable || st.actionable.every((t) => t != null));
     if (done) return st;
     if (now() > deadline) {
-      const seen = st.seen.filter((t) => t != null).length;
-      const err = new Error(`${seen} of ${markers.length} in the DOM after ${timeout} ms${actionable ? ` (${st.actionable.filter((t) => t != null).length} with a Reject button)` : ''}`);
+      const times = st.seen.filter((t) => t != null);
+      const last = times.length ? ` (the last of them ${round((Math.max(...times) - Math.min(...times)) / 1000)} s after the first)` : '';
+      const err = new Error(`${times.length} of ${markers.length} in the DOM after ${timeout} ms${last}${actionable ? ` (${st.actionable.filter((t) => t != null).length} with a Reject button)` : ''}`);
       err.status = st;
       throw err;
     }
@@ -174,12 +175,27 @@ async function waitSeen(inst, markers, { timeout, actionable = false, interval =
 
 /** Clicks the Reject button of `marker`'s card and waits for its effect; returns { total, inPage }. */
 async function clickReject(inst, marker, timeout = 60000) {
-  if (!(await inst.trackEffect(marker))) throw new Error(`no card with a Reject button for ${marker}`);
-  const button = await inst.button(marker);
-  if (!button) throw new Error(`no Reject button handle for ${marker}`);
-  await button.scrollIntoViewIfNeeded();
-  const t0 = now();
-  await button.click({ timeout: 20000 });
+  // The panel may re-render while we look: a button found now can be replaced a moment later.
+  const findButton = async () => {
+    for (let tries = 0; tries < 20; tries++) {
+      const button = (await inst.trackEffect(marker)) ? await inst.button(marker) : null;
+      if (button) return button;
+      await sleep(250);
+    }
+    throw new Error(`no card with a Reject button for ${marker}`);
+  };
+  let t0;
+  for (let attempt = 0; ; attempt++) {
+    const button = await findButton();
+    try {
+      await button.scrollIntoViewIfNeeded();
+      t0 = now();
+      await button.click({ timeout: 20000 });
+      break;
+    } catch (err) {
+      if (attempt >= 2 || !/not attached|detached/i.test(String(err?.message))) throw err;
+    }
+  }
   const deadline = now() + timeout;
   for (;;) {
     const e = await inst.effect(marker);
@@ -365,7 +381,7 @@ async function measurePanel(vs, review) {
     const { t0 } = await review.call('/burst', { prefix: 'bmburst', count: BURST });
     let st;
     try {
-      st = await waitSeen(inst, markers, { timeout: 150000, interval: 100 });
+      st = await waitSeen(inst, markers, { timeout: 240000, interval: 100 });
     } catch (err) {
       fig.oursBurstPartial = err.status ? err.status.seen.filter((t) => t != null).length : null;
       throw err;
@@ -383,7 +399,12 @@ async function measurePanel(vs, review) {
     const inPage = [];
     const pending = markersOf('bmburst', BURST);
     for (let k = 0; k < CLICKS; k++) {
-      const marker = await inst.firstActionable(pending);
+      // The panel may still be re-rendering: a card found now can be replaced a moment later.
+      let marker = null;
+      for (let tries = 0; tries < 20 && !marker; tries++) {
+        marker = await inst.firstActionable(pending);
+        if (!marker) await sleep(250);
+      }
       if (!marker) throw new Error('no burst card with its own Reject button is in the DOM');
       const r = await clickReject(inst, marker, 60000);
       clicks.push(r.total);
