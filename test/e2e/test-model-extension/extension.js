@@ -183,7 +183,9 @@ function createProvider(context) {
       const slow = allText.includes('SLOW');
       const fail = allText.includes('FAIL');
       const parts = chunks(reply, slow ? 20 : 4);
-      const delay = slow ? 250 : 15;
+      // INSTANT: zero latency (no pause between chunks), for the benchmark (test/bench).
+      const instant = !slow && allText.includes('INSTANT');
+      const delay = slow ? 250 : instant ? 0 : 15;
       let sent = '';
 
       if (tools.length > 0 && allText.includes('USE_TOOL')) {
@@ -208,7 +210,7 @@ function createProvider(context) {
         }
         progress.report(new vscode.LanguageModelTextPart(parts[i]));
         sent += parts[i];
-        await sleep(delay);
+        if (delay > 0) await sleep(delay);
       }
       log({ event: 'response', requestId, modelId: model.id, text: sent });
     },
