@@ -13,6 +13,7 @@ export function gatewayServerName(reported: string | undefined, configured: stri
 function clean(name: string): string {
   return name
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '_')
     .replace(/_+/g, '_')
