@@ -27,6 +27,9 @@ describe('our servers in VS Code chat', { timeout: 900000 }, () => {
     const input = vs.page.locator('.interactive-input-part .monaco-editor').first();
     await input.waitFor({ state: 'visible', timeout: 20000 });
     await input.click();
+    // @mcp is sticky: after the first request the input already starts with it.
+    await vs.page.keyboard.press('ControlOrMeta+A');
+    await vs.page.keyboard.press('Backspace');
     await vs.page.keyboard.type(text, { delay: 5 });
     await vs.page.keyboard.press('Enter');
   };
@@ -121,6 +124,11 @@ describe('our servers in VS Code chat', { timeout: 900000 }, () => {
     await vs.invoke('mcpApprovalHost.startServer', 'fx');
     // VS Code lists the tools again once it reconnects (on the next request that needs tools).
     await ask('@mcp CALL_TOOL:echo hello');
-    await waitFor(async () => (await ourTools('mcp_chatfx_')).length > 0, 30000, { message: 'fx tools back in chat' });
+    const allow = session().getByRole('button', { name: /^Allow/ }).first();
+    await waitFor(async () => {
+      if (await allow.isVisible().catch(() => false)) await allow.click();
+      return /the tool said: .*echo: e2e/.test(await lastResponseText());
+    }, 45000, { message: 'echo ran through chat again' });
+    assert.ok((await ourTools('mcp_chatfx_')).length > 0, 'fx tools back in chat');
   });
 });
