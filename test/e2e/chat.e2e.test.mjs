@@ -110,6 +110,15 @@ describe('our servers in VS Code chat', { timeout: 900000 }, () => {
     await waitResponse(/the tool said: .*"action":"decline"/);
   });
 
+  step('Stop in chat cancels the MCP call: the waiting card closes', async () => {
+    await ask('@mcp CALL_TOOL:sample stop me');
+    const c = await allowThenCard('sampling', { mustAsk: false });
+    await vs.invoke('workbench.action.chat.cancel');
+    await waitFor(async () => /card-closed/.test((await c.getAttribute('class')) ?? ''), 20000, { message: 'the card closed' });
+    assert.match(oneLine(await c.innerText()), /Cancelled by the server/);
+    await c.getByRole('button', { name: 'Dismiss', exact: true }).click();
+  });
+
   step('/tools lists the servers and their tools', async () => {
     await ask('@mcp /tools');
     await waitResponse(/fx.*sample.*modern.*echo/);

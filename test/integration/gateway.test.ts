@@ -269,6 +269,25 @@ describe('chat gateway', () => {
     assert.match(await list.text(), /"name":"echo"/);
   });
 
+  it('the global switch hides every server from chat', async () => {
+    let on = true;
+    const gateway = new McpGateway({ servers: rig.h.manager, log: new MemoryLog(), enabled: () => on });
+    await gateway.listen();
+    try {
+      let fired = 0;
+      gateway.onDidChangeDefinitions(() => fired++);
+      assert.equal(gateway.definitions().length, 2);
+      on = false;
+      gateway.refresh();
+      assert.deepEqual(gateway.definitions(), []);
+      assert.equal(fired, 1);
+      const res = await fetch(gateway.urlFor('legacy'), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', [SECRET_HEADER]: gateway.secret }, body: '{}' });
+      assert.equal(res.status, 404);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('drops a stopped server from the definitions, and a call to it starts it again', async () => {
     let fired = 0;
     const sub = rig.gateway.onDidChangeDefinitions(() => fired++);

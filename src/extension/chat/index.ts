@@ -38,7 +38,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   const listening = gateway.listen().catch((err: unknown) => deps.logs.host.error(`Gateway for chat did not start: ${describeError(err)}`));
   const subs = [
     gateway.onDidChangeDefinitions(() => changed.fire()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(EXPOSE_SETTING) && changed.fire()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(EXPOSE_SETTING) && gateway.refresh()),
   ];
   const participant = new ChatParticipant({ extensionUri: deps.context.extensionUri, manager: deps.manager, gateway, log: deps.logs.host });
   const byLabel = (label: string): GatewayDefinition | undefined => gateway.definitions().find((d) => d.server === label);

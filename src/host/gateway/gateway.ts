@@ -127,6 +127,11 @@ export class McpGateway extends Disposable {
     return this.options.enabled?.() !== false && this.options.servers.get(name)?.config.exposeToChat === true;
   }
 
+  /** Re-reads what is exposed (after the global setting changed). */
+  refresh(): void {
+    this.sync();
+  }
+
   /** Follows the host's servers: relays list_changed, drops what left, announces definition changes. */
   private sync(): void {
     const views = this.options.servers.list();
