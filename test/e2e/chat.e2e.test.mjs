@@ -31,6 +31,9 @@ describe('our servers in VS Code chat', { timeout: 900000 }, () => {
     await vs.page.keyboard.press('ControlOrMeta+A');
     await vs.page.keyboard.press('Backspace');
     await vs.page.keyboard.type(text, { delay: 5 });
+    // A suggestion list (participants, slash commands) would take the Enter.
+    await new Promise((r) => setTimeout(r, 300));
+    if (await vs.page.locator('.interactive-input-part .suggest-widget.visible').count()) await vs.page.keyboard.press('Escape');
     await vs.page.keyboard.press('Enter');
   };
   /**
