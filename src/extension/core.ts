@@ -7,6 +7,7 @@ import type { ConfigIssue } from '../host/config';
 import { ServerManager } from '../host/serverManager';
 import { systemClock } from '../host/types';
 import { createAuthFeature } from './auth';
+import { createChatFeature, type ChatFeature } from './chat';
 import { createElicitationHandler } from './elicitation';
 import type { FeatureDeps } from './features';
 import { createSamplingHandler } from './sampling';
@@ -30,6 +31,8 @@ export interface Core {
   executeCommand(id: string, args: unknown[]): Promise<unknown>;
   treeProvider: vscode.TreeDataProvider<unknown>;
   requestsView: vscode.WebviewViewProvider;
+  /** The MCP gateway and the `@mcp` participant (see chat/index.ts). */
+  chat: ChatFeature;
   shutdown(): Promise<void>;
 }
 
@@ -135,6 +138,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
     vscode.workspace.onDidChangeWorkspaceFolders(() => apply()),
   );
   apply();
+  const chat = createChatFeature({ context, manager: m, logs });
+  context.subscriptions.push(chat);
   logs.host.info(`Host started; ${m.list().length} server(s) configured`);
   return {
     executeCommand: async (id, args) => {
@@ -150,6 +155,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     },
     treeProvider: tree as vscode.TreeDataProvider<unknown>,
     requestsView,
+    chat,
     shutdown: () => m.shutdown(),
   };
 }

@@ -11,6 +11,7 @@ const common = {
   allowedModels: z.array(z.string()).optional(),
   maxRequestsPerMinute: z.number().int().positive().optional(),
   maxTokens: z.number().int().positive().optional(),
+  exposeToChat: z.boolean().optional(),
 };
 
 const StdioEntrySchema = z.object({
@@ -62,6 +63,8 @@ export interface ServerOptions {
   allowedModels?: string[];
   maxRequestsPerMinute?: number;
   maxTokens?: number;
+  /** Offer this server's tools to VS Code chat through the gateway (default true; the global setting can turn all off). */
+  exposeToChat: boolean;
 }
 
 /** A validated server configuration with variables resolved. */
@@ -221,6 +224,7 @@ export function parseEntry(
     allowedModels: entry.allowedModels,
     maxRequestsPerMinute: entry.maxRequestsPerMinute,
     maxTokens: entry.maxTokens,
+    exposeToChat: entry.exposeToChat ?? true,
   };
   let config: ServerConfig;
   if ('command' in entry) {

@@ -27,6 +27,8 @@ export interface ToolCallLabel {
   arguments?: string;
   /** More than one call was in flight; this one is a guess. */
   ambiguous?: boolean;
+  /** The call came from VS Code chat through the gateway; the conversation id is untrusted text. */
+  via?: { kind: 'chat'; conversationId?: string };
 }
 
 /** What every pending card carries, whatever its kind. */

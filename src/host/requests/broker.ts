@@ -60,7 +60,7 @@ export interface ReviewHandle<TCard, TAction> {
 /** The server's self-reported name and the tool call that led to a request. */
 export interface RequestOrigin {
   reportedName?: string;
-  toolCall?: { name: string; arguments?: string; ambiguous?: boolean };
+  toolCall?: { name: string; arguments?: string; ambiguous?: boolean; via?: { kind: 'chat'; conversationId?: string } };
 }
 
 /** Options for opening a review. */
