@@ -141,7 +141,7 @@ class SamplingCardView implements CardView {
 
   private act(action: SamplingAction): void {
     if (this.card.closed) return;
-    post({ type: 'samplingAction', id: this.card.id, action });
+    post({ type: 'action', id: this.card.id, kind: 'sampling', action });
   }
 
   private onKey(e: KeyboardEvent): void {

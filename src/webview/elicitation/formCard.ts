@@ -20,7 +20,7 @@ type ElicitationRequest = RequestCard & { kind: 'elicitation' };
 /** Renders a form card; `update` patches status without touching what is typed. */
 export function createFormCard(card: ElicitationRequest, data: FormElicitationCard): CardView {
   const id = card.id;
-  const send = (action: ElicitationAction) => post({ type: 'elicitationAction', id, action });
+  const send = (action: ElicitationAction) => post({ type: 'action', id, kind: 'elicitation', action });
   const draft = getDraft<FormDraft>(id);
   const form = createFormView(
     data.form,

@@ -18,7 +18,7 @@ type ElicitationRequest = RequestCard & { kind: 'elicitation' };
 /** Renders a URL card. */
 export function createUrlCard(card: ElicitationRequest, data: UrlElicitationCard): CardView {
   const id = card.id;
-  const send = (action: ElicitationAction) => post({ type: 'elicitationAction', id, action });
+  const send = (action: ElicitationAction) => post({ type: 'action', id, kind: 'elicitation', action });
   const open = button('Open', 'primary', () => send({ type: 'openUrl' }), 'link-external');
   const actions = h('div', { class: 'button-row card-actions' }, open, button('Decline', 'secondary', () => send({ type: 'decline' })), button('Cancel', 'secondary', () => send({ type: 'cancel' })));
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
