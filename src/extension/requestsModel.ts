@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { ServerManager } from '../host/serverManager';
 import type { HostControls } from '../host/requests/controls';
-import type { BrokerChange, BrokerEntry, RequestBroker } from '../host/requests/broker';
-import type { CardPatch, RequestCard, RequestsStatus, RequestsViewState, WebviewToExtension } from '../shared/protocol';
-import type { ElicitationCard } from '../shared/elicitationProtocol';
-import type { BlockView, MessageView, SamplingCard } from '../shared/samplingProtocol';
+import type { BrokerChange, RequestBroker } from '../host/requests/broker';
+import { toCard, toPatch } from '../host/requests/cards';
+import type { RequestsStatus, RequestsViewState, WebviewToExtension } from '../shared/protocol';
 import type { RequestsDelta, RequestsModel } from './requestsView';
 
 /**
@@ -89,54 +88,5 @@ export class BrokerRequestsModel implements RequestsModel, vscode.Disposable {
           this.emitter.fire({ type: 'historyChanged', history: this.broker.history() });
         });
     }
-  }
-}
-
-function toCard(entry: BrokerEntry): RequestCard {
-  const base = {
-    id: entry.id,
-    server: { name: entry.server, reportedName: entry.origin.reportedName },
-    toolCall: entry.origin.toolCall,
-    createdAt: entry.createdAt,
-    deadline: entry.deadline,
-    closed: entry.closed,
-  };
-  switch (entry.kind) {
-    case 'sampling':
-      return { ...base, kind: 'sampling', sampling: entry.card };
-    case 'elicitation':
-      return { ...base, kind: 'elicitation', elicitation: entry.card };
-  }
-}
-
-function toPatch(change: Extract<BrokerChange, { type: 'updated' }>): CardPatch {
-  const unset = change.patch ? Object.keys(change.patch).filter((k) => (change.patch as Record<string, unknown>)[k] === undefined) : [];
-  const extra = { ...(change.closed && { closed: change.closed }), ...(unset.length > 0 && { unset }) };
-  switch (change.entry.kind) {
-    case 'sampling': {
-      const patch = change.patch as Partial<SamplingCard> | undefined;
-      // The webview keeps the media it got with the card; updates only ever change text blocks.
-      return { kind: 'sampling', ...extra, ...(patch && { patch: patch.messages ? { ...patch, messages: patch.messages.map(withoutMedia) } : patch }) };
-    }
-    case 'elicitation':
-      return { kind: 'elicitation', ...extra, ...(change.patch && { patch: change.patch as Partial<ElicitationCard> }) };
-  }
-}
-
-function withoutMedia(message: MessageView): MessageView {
-  return { ...message, blocks: message.blocks.map(stripBlock) };
-}
-
-function stripBlock(block: BlockView): BlockView {
-  switch (block.kind) {
-    case 'image':
-    case 'audio': {
-      const { data: _data, ...rest } = block;
-      return rest;
-    }
-    case 'toolResult':
-      return { ...block, content: block.content.map(stripBlock) };
-    default:
-      return block;
   }
 }

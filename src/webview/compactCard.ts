@@ -1,6 +1,6 @@
 import type { RequestCard } from '../shared/protocol';
 import { h, icon } from './dom';
-import { button } from './elicitation/parts';
+import { button } from './components';
 import { post } from './vscodeApi';
 
 const PREVIEW_CHARS = 160;
@@ -12,11 +12,11 @@ const PREVIEW_CHARS = 160;
  */
 export function compactCard(card: RequestCard, index: number, onOpen: () => void): HTMLElement {
   const title = card.kind === 'sampling' ? 'Sampling request' : 'Input requested';
-  const actions = h('div', { class: 'button-row' }, button('Open', 'secondary', onOpen, 'chevron-down'));
-  if (card.closed) actions.append(button('Dismiss', 'secondary', () => post({ type: 'dismiss', id: card.id })));
-  else if (card.kind === 'sampling') actions.append(button('Reject', 'secondary', () => post({ type: 'action', id: card.id, kind: 'sampling', action: { type: 'reject' } })));
-  else if (card.elicitation.mode === 'refused') actions.append(button('Dismiss', 'secondary', () => post({ type: 'action', id: card.id, kind: 'elicitation', action: { type: 'dismiss' } })));
-  else actions.append(button('Decline', 'secondary', () => post({ type: 'action', id: card.id, kind: 'elicitation', action: { type: 'decline' } })));
+  const actions = h('div', { class: 'button-row' }, button('Open', onOpen, { secondary: true, icon: 'chevron-down' }));
+  if (card.closed) actions.append(button('Dismiss', () => post({ type: 'dismiss', id: card.id }), { secondary: true }));
+  else if (card.kind === 'sampling') actions.append(button('Reject', () => post({ type: 'action', id: card.id, kind: 'sampling', action: { type: 'reject' } }), { secondary: true }));
+  else if (card.elicitation.mode === 'refused') actions.append(button('Dismiss', () => post({ type: 'action', id: card.id, kind: 'elicitation', action: { type: 'dismiss' } }), { secondary: true }));
+  else actions.append(button('Decline', () => post({ type: 'action', id: card.id, kind: 'elicitation', action: { type: 'decline' } }), { secondary: true }));
   const row = h(
     'article',
     { class: `card-compact card-compact-${card.kind}${card.closed ? ' card-closed' : ''}`, 'data-request-id': card.id, 'aria-label': `${title} from ${card.server.name}, number ${index + 1} in the queue`, tabindex: '-1' },

@@ -2,10 +2,8 @@ import type { ExtensionToWebview } from '../shared/protocol';
 import { RequestsPanel } from './requestsPanel';
 import { renderToolArgsForm } from './toolArgsForm';
 import { renderToolResult } from './toolResultPanel';
-import { registerComponents } from './toolkit';
 import { post } from './vscodeApi';
 
-registerComponents();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

@@ -1,7 +1,8 @@
 import type { ExtensionToWebview, HistoryEntry, RequestCard, RequestsStatus } from '../shared/protocol';
 import type { CardView } from './cardView';
 import { compactCard } from './compactCard';
-import { h, icon, iconButton, render } from './dom';
+import { button } from './components';
+import { h, icon, render } from './dom';
 import { createElicitationCard } from './elicitationCard';
 import { QueueKeyboard } from './queueKeyboard';
 import { RequestsStore } from './requestsStore';
@@ -179,16 +180,17 @@ export class RequestsPanel {
       h('span', { class: 'muted' }, `${open} waiting · j/k or ↑/↓ move between cards`),
       ...byServer.map(([server, n]) => {
         const label = `Reject all ${n} from ${server}`;
-        const b = iconButton(label, 'close-all', 'secondary', { title: `Reject (sampling) or decline (elicitation) every open request of ${server}` });
-        b.addEventListener('click', () => post({ type: 'rejectAll', server }));
-        return b;
+        return button(label, () => post({ type: 'rejectAll', server }), { icon: 'close-all', secondary: true, title: `Reject (sampling) or decline (elicitation) every open request of ${server}` });
       }),
     );
   }
 
   private renderStatus(state: RequestsStatus): void {
-    const pause = h('vscode-button', { appearance: 'icon', 'aria-label': state.samplingPaused ? 'Resume sampling' : 'Pause all sampling', title: state.samplingPaused ? 'Resume sampling' : 'Pause all sampling' }, icon(state.samplingPaused ? 'debug-continue' : 'debug-pause'));
-    pause.addEventListener('click', () => post({ type: 'setSamplingPaused', paused: !state.samplingPaused }));
+    const pause = button(state.samplingPaused ? 'Resume sampling' : 'Pause all sampling', () => post({ type: 'setSamplingPaused', paused: !state.samplingPaused }), {
+      icon: state.samplingPaused ? 'debug-continue' : 'debug-pause',
+      iconOnly: true,
+      secondary: true,
+    });
     render(
       this.status,
       h('span', { class: 'muted' }, state.serverCount === 0 ? 'No servers configured' : `${state.runningCount}/${state.serverCount} servers running`),
@@ -202,8 +204,7 @@ export class RequestsPanel {
       this.history.replaceChildren();
       return;
     }
-    const log = iconButton('Open Audit Log', 'output');
-    log.addEventListener('click', () => post({ type: 'command', command: 'openAuditLog' }));
+    const log = button('Open Audit Log', () => post({ type: 'command', command: 'openAuditLog' }), { icon: 'output', secondary: true });
     render(
       this.history,
       h('h2', {}, 'History'),

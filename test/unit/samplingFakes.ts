@@ -33,6 +33,11 @@ export class FakeClock implements Clock {
     this.timers = this.timers.filter((t) => t.live && t.at > this.time);
     for (const t of due) t.fn();
   }
+
+  /** Timers set and not yet run or disposed. */
+  get pending(): number {
+    return this.timers.filter((t) => t.live).length;
+  }
 }
 
 /** A step of a scripted stream: a part, a wait, or a failure. */
