@@ -15,14 +15,12 @@ import { SamplingBudget } from '../../src/host/sampling/budget';
 import { SamplingCoordinator, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import type { ServerManagerDeps } from '../../src/host/serverManager';
 import { systemClock } from '../../src/host/types';
-import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
-import type { SamplingCard } from '../../src/shared/samplingProtocol';
 import { alive, configs, createHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
 import { FakeRunner } from '../unit/samplingFakes';
 
 export const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
 
-export type AnyCard = BrokerEntry<SamplingCard> | BrokerEntry<ElicitationCard>;
+export type AnyCard = BrokerEntry<'sampling'> | BrokerEntry<'elicitation'>;
 
 /** The host core as the extension builds it, around one hostile fixture server. */
 export interface FaultRig {
