@@ -21,15 +21,15 @@ interface Rig {
   broker: RequestBroker;
   gateway: McpGateway;
   gatewayLog: MemoryLog;
-  cards: Array<BrokerEntry<SamplingCard>>;
-  person: (entry: BrokerEntry<SamplingCard>, act: (a: SamplingAction) => void) => void;
+  cards: Array<BrokerEntry<'sampling'>>;
+  person: (entry: BrokerEntry<'sampling'>, act: (a: SamplingAction) => void) => void;
 }
 
 function textOf(result: { content?: unknown }): string[] {
   return ((result.content ?? []) as Array<{ type: string; text?: string }>).filter((b) => b.type === 'text').map((b) => b.text ?? '');
 }
 
-function waitPhase(broker: RequestBroker, entry: BrokerEntry<SamplingCard>, want: SamplingCard['phase']): Promise<void> {
+function waitPhase(broker: RequestBroker, entry: BrokerEntry<'sampling'>, want: SamplingCard['phase']): Promise<void> {
   return new Promise((resolve) => {
     if (entry.card.phase === want) return resolve();
     const sub = broker.onDidChange(() => {
@@ -67,7 +67,7 @@ async function createRig(): Promise<Rig> {
   await gateway.listen();
   const rig: Rig = { h, broker, gateway, gatewayLog, cards: [], person: () => undefined };
   broker.onDidAdd((e) => {
-    const entry = e as BrokerEntry<SamplingCard>;
+    const entry = e as BrokerEntry<'sampling'>;
     rig.cards.push(entry);
     queueMicrotask(() => rig.person(entry, (a) => broker.dispatch(entry.id, a)));
   });
