@@ -31,10 +31,13 @@ describe('our servers in VS Code chat', { timeout: 900000 }, () => {
     await vs.page.keyboard.press('ControlOrMeta+A');
     await vs.page.keyboard.press('Backspace');
     await vs.page.keyboard.type(text, { delay: 5 });
-    // A suggestion list (participants, slash commands) would take the Enter.
-    await new Promise((r) => setTimeout(r, 300));
-    if (await vs.page.locator('.interactive-input-part .suggest-widget.visible').count()) await vs.page.keyboard.press('Escape');
-    await vs.page.keyboard.press('Enter');
+    // A suggestion list (participants, slash commands) may take the first Enter: press again until the input is empty.
+    const lines = vs.page.locator('.interactive-input-part .view-lines').first();
+    await waitFor(async () => {
+      await vs.page.keyboard.press('Enter');
+      await new Promise((r) => setTimeout(r, 500));
+      return !(await lines.innerText().catch(() => '')).includes(text.replace(/^@mcp /, '').slice(0, 8));
+    }, 10000, { message: `"${text}" submitted` });
   };
   /**
    * Clicks VS Code's "Allow" on the tool confirmation in chat, then returns the card the
@@ -116,10 +119,12 @@ describe('our servers in VS Code chat', { timeout: 900000 }, () => {
   step('Stop in chat cancels the MCP call: the waiting card closes', async () => {
     await ask('@mcp CALL_TOOL:sample stop me');
     const c = await allowThenCard('sampling', { mustAsk: false });
+    assert.match(oneLine(await c.innerText()), /from chat/);
     await vs.invoke('workbench.action.chat.cancel');
-    await waitFor(async () => /card-closed/.test((await c.getAttribute('class')) ?? ''), 20000, { message: 'the card closed' });
-    assert.match(oneLine(await c.innerText()), /Cancelled by the server/);
-    await c.getByRole('button', { name: 'Dismiss', exact: true }).click();
+    const closed = (await requests()).locator('article.card-sampling.card-closed').last();
+    await closed.waitFor({ state: 'visible', timeout: 20000 });
+    assert.match(oneLine(await closed.innerText()), /Cancelled by the server/);
+    await closed.getByRole('button', { name: 'Dismiss', exact: true }).click();
   });
 
   step('/tools lists the servers and their tools', async () => {

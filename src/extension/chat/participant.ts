@@ -155,7 +155,7 @@ function history(context: vscode.ChatContext): vscode.LanguageModelChatMessage[]
   for (const turn of context.history) {
     if (turn instanceof vscode.ChatRequestTurn) {
       if (turn.participant === PARTICIPANT_ID && !turn.command) messages.push(vscode.LanguageModelChatMessage.User(turn.prompt));
-    } else if (turn instanceof vscode.ChatResponseTurn && turn.participant === PARTICIPANT_ID) {
+    } else if (turn instanceof vscode.ChatResponseTurn && turn.participant === PARTICIPANT_ID && !turn.command) {
       const text = turn.response.map((part) => (part instanceof vscode.ChatResponseMarkdownPart ? part.value.value : '')).join('');
       if (text) messages.push(vscode.LanguageModelChatMessage.Assistant(text));
     }
