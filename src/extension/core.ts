@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../host/errors';
-import { AuditLog } from '../host/sampling/audit';
+import { AuditLog } from '../host/audit';
 import { recordElicitations } from '../host/requests/auditElicitations';
 import type { ConfigIssue } from '../host/config';
 import { ServerManager } from '../host/serverManager';

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RequestBroker } from '../host/requests/broker';
-import type { AuditLog } from '../host/sampling/audit';
+import type { AuditLog } from '../host/audit';
 import type { HostControls } from '../host/requests/controls';
 import type { ServerManager } from '../host/serverManager';
 import type { LogChannels } from './logs';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AuditLog } from '../host/sampling/audit';
+import type { AuditLog } from '../host/audit';
 import { SamplingBudget } from '../host/sampling/budget';
 import { SamplingCoordinator } from '../host/sampling/coordinator';
 import { systemClock, type SamplingHandler } from '../host/types';

@@ -7,7 +7,7 @@ import { Deadline, IdleWatchdog, settledWithin, traceMessages } from './connecti
 import { Emitter } from './events';
 import type { HostOAuthProvider } from './auth/oauthProvider';
 import { withAuthorization } from './auth/signIn';
-import { HostClient } from './elicitation/hostClient';
+import { HostClient } from './hostClient';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
 import { protocolErrorLogger } from './protocolLog';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ElicitationCoordinator } from '../../src/host/elicitation/coordinator';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
 import { recordElicitations } from '../../src/host/requests/auditElicitations';
-import { AuditLog, type AuditEntry } from '../../src/host/sampling/audit';
+import { AuditLog, type AuditEntry } from '../../src/host/audit';
 import { SamplingBudget } from '../../src/host/sampling/budget';
 import { SamplingCoordinator, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import type { ServerManagerDeps } from '../../src/host/serverManager';

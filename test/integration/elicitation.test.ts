@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ClientContext } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ElicitationCoordinator, type UrlOpener } from '../../src/host/elicitation/coordinator';
-import { HostClient } from '../../src/host/elicitation/hostClient';
+import { HostClient } from '../../src/host/hostClient';
 import { requiredElicitations } from '../../src/host/elicitation/urlRequired';
 import { toProtocolError } from '../../src/host/errors';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';

@@ -3,17 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AuditLog,
-  DEFAULT_MAX_TOKENS_CEILING,
-  DEFAULT_REQUESTS_PER_MINUTE,
-  PAUSED_REASON,
-  RATE_WINDOW_MS,
-  SamplingBudget,
-  decide,
-  isSamplingPolicy,
-  type AuditEntry,
-} from '../../src/host/sampling';
+import { AuditLog, type AuditEntry } from '../../src/host/audit';
+import { DEFAULT_MAX_TOKENS_CEILING, DEFAULT_REQUESTS_PER_MINUTE, PAUSED_REASON, RATE_WINDOW_MS, SamplingBudget } from '../../src/host/sampling/budget';
+import { decide, isSamplingPolicy } from '../../src/host/sampling/policy';
 
 function fakeClock(start = 1_000_000) {
   let now = start;

@@ -4,7 +4,7 @@ import { Disposable } from '../disposable';
 import { HostError } from '../errors';
 import { originOf } from '../requests/origin';
 import type { SamplingHandler, SamplingParams, SamplingResult, ServerRequestContext } from '../types';
-import type { AuditOutcome } from './audit';
+import type { AuditOutcome } from '../audit';
 import { decide, type PolicyDecision } from './policy';
 import { isModelAllowed, type ModelInfo } from './modelSelection';
 import { SamplingSession } from './session';
