@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { hasAutoStartServer } from '../host/autoStart';
+import { settingId, SETTINGS, SETTINGS_SECTION } from '../host/settings';
 import type { Core } from './core';
 
 /**
@@ -52,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Servers added later start once the setting changes.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!core && e.affectsConfiguration('mcpApprovalHost.servers') && serverValues().some(hasAutoStartServer)) load();
+      if (!core && e.affectsConfiguration(settingId(SETTINGS.servers)) && serverValues().some(hasAutoStartServer)) load();
     }),
   );
 }
@@ -60,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
 /** The servers setting as the window and each folder see it (folders of a multi-root window add their own). */
 function serverValues(): unknown[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  return [undefined, ...folders.map((f) => f.uri)].map((uri) => vscode.workspace.getConfiguration('mcpApprovalHost', uri).get<unknown>('servers'));
+  return [undefined, ...folders.map((f) => f.uri)].map((uri) => vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<unknown>(SETTINGS.servers.key));
 }
 
 /** Stops every server and waits for their processes to exit. */

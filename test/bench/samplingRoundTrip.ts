@@ -1,6 +1,6 @@
 // Benchmark: round-trip time of one sampling request through the whole host
-// (ServerManager → McpConnection → SamplingCoordinator with policy auto →
-// RequestBroker → a zero-latency model) next to a bare SDK Client that answers
+// (built by createHost: ServerManager → McpConnection → SamplingCoordinator
+// with policy auto → RequestBroker → a zero-latency model, audit log on) next to a bare SDK Client that answers
 // sampling/createMessage in code. Both talk to the v1 (legacy era) fixture over
 // stdio and call its `sample` tool, which asks for one completion per call.
 //
@@ -8,12 +8,11 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { RequestBroker } from '../../src/host/requests/broker';
-import { SamplingBudget } from '../../src/host/sampling/budget';
-import { SamplingCoordinator } from '../../src/host/sampling/coordinator';
-import { systemClock } from '../../src/host/types';
-import { configs, createHost, V1_STDIO, waitFor } from '../support/hostHarness';
-import { FakeRunner, lastText } from '../unit/samplingFakes';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { configs, createTestHost, V1_STDIO, waitFor } from '../support/hostHarness';
+import { lastText } from '../unit/samplingFakes';
 
 const N = Number(process.argv[2] ?? 200);
 const WARM_UP = Number(process.argv[3] ?? 20);
@@ -44,21 +43,11 @@ async function measure(once: (i: number) => Promise<string>): Promise<number[]> 
 }
 
 async function throughHost(): Promise<number[]> {
-  const broker = new RequestBroker(systemClock);
-  const runner = new FakeRunner();
-  runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
-  const coordinator = new SamplingCoordinator({
-    broker,
-    runner,
-    clock: systemClock,
-    budget: new SamplingBudget({ defaults: { requestsPerMinute: 0 } }),
-    reviewTimeoutMs: () => 60_000,
-    justification: (s) => `bench ${s}`,
-    serverOptions: () => ({ samplingPolicy: 'auto' }),
-    paused: () => false,
-  });
-  const h = createHost({ sampling: () => coordinator });
-  h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [V1_STDIO] } }), true);
+  // The host as the extension builds it (createHost), with its audit log on.
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-audit-'));
+  const h = createTestHost({ storage: { auditFile: path.join(dir, 'audit.jsonl') } });
+  h.runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
+  h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [V1_STDIO], samplingPolicy: 'auto' } }), true);
   try {
     await waitFor(h.manager, () => h.manager.get('fx')?.state.kind === 'running', 20_000, 'fixture running');
     return await measure(async (i) => {
@@ -67,7 +56,7 @@ async function throughHost(): Promise<number[]> {
     });
   } finally {
     await h.dispose();
-    broker.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
