@@ -43,7 +43,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
   context.subscriptions.push(roots);
   const revealRequests = async () => void (await vscode.commands.executeCommand(`${RequestsViewProvider.viewId}.focus`));
   const authFeature = createAuthFeature(context);
-  context.subscriptions.push(authFeature);
+  const models = new VscodeModelRunner();
+  context.subscriptions.push(authFeature, models);
 
   const host = createHost({
     clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
@@ -51,7 +52,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     logFor: (name) => logs.sinkFor(name),
     traceEnabled: (name) => logs.forServer(name).logLevel === vscode.LogLevel.Trace,
     settings: vscodeSettingsSource,
-    models: new VscodeModelRunner(),
+    models,
     urlOpener: vscodeUrlOpener,
     roots,
     baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,

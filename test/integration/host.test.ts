@@ -3,7 +3,8 @@
 // stop without orphans, list_changed refresh, config changes, trust, timeouts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { alive, configs, createTestHost, startHttpFixture, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
+import { McpConnection } from '../../src/host/connection';
+import { alive, configs, createTestHost, MemoryLog, refuseAll, startHttpFixture, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
 function textOf(result: { content?: unknown }): string {
   const blocks = (result.content ?? []) as Array<{ type: string; text?: string }>;
@@ -69,8 +70,14 @@ for (const [label, script, era] of [
     });
 
     it('answers sampling and elicitation with a clear error when nothing handles them, and the server learns', async () => {
-      const sample = await h.manager.callTool('fx', 'sample', { prompt: 'hello' }).then(textOf, (err: Error) => err.message);
-      const elicit = await h.manager.callTool('fx', 'elicit', {}).then(textOf, (err: Error) => err.message);
+      // A bare connection whose handlers refuse everything (the host's own handlers would open cards).
+      const log = new MemoryLog();
+      const [config] = configs({ fx: { command: process.execPath, args: [script], env: { FIXTURE_NAME: `fx-${era}` } } });
+      const bare = await McpConnection.open(config, { clientInfo: { name: 'test', version: '0' }, log, onStderrLine: () => undefined, sampling: refuseAll, elicitation: refuseAll, roots: h.roots, connectTimeoutMs: 15_000 });
+      const limits = { idleTimeoutMs: 10_000, maxTotalMs: 20_000 };
+      const sample = await bare.callTool('sample', { prompt: 'hello' }, limits).then(textOf, (err: Error) => err.message);
+      const elicit = await bare.callTool('elicit', {}, limits).then(textOf, (err: Error) => err.message);
+      await bare.close();
       if (era === 'legacy') {
         assert.match(sample, /no sampling in this test/);
         assert.match(elicit, /no elicitation in this test/);
@@ -78,7 +85,7 @@ for (const [label, script, era] of [
         // 2026-07-28: the retry leaves the refused entries out; the fixture reports that.
         assert.equal(sample, 'sample: the client did not answer sample_0 (refused)');
         assert.equal(elicit, 'elicit: the client did not answer form (refused)');
-        assert.ok(h.logs.get('fx')?.lines.some((l) => /^info sampling\/createMessage refused \(.*no sampling in this test.*\): retrying without it/.test(l)));
+        assert.ok(log.lines.some((l) => /^info sampling\/createMessage refused \(.*no sampling in this test.*\): retrying without it/.test(l)));
       }
     });
 
