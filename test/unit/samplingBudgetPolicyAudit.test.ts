@@ -227,6 +227,17 @@ describe('AuditLog', () => {
     assert.deepEqual(await log.readRecent(3), [first, ...rest]);
   });
 
+  it('writes entries recorded in one turn together, in order, rotating between them when needed', async () => {
+    const file = join(dir, 'batch.jsonl');
+    const lines = ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => entry({ requestId: id }));
+    const lineBytes = Buffer.byteLength(JSON.stringify(lines[0]) + '\n');
+    const log = new AuditLog(file, { maxBytes: lineBytes * 3 });
+    const writes = lines.map((e) => log.record(e));
+    await Promise.all(writes);
+    assert.deepEqual((await readFile(`${file}.1`, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l)), lines.slice(0, 3));
+    assert.deepEqual((await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l)), lines.slice(3));
+  });
+
   it('rotates at 5 MB by default', async () => {
     const file = join(dir, 'big.jsonl');
     await writeFile(file, 'x'.repeat(5 * 1024 * 1024 - 10) + '\n');
