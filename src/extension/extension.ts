@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hasAutoStartServer } from '../host/autoStart';
 import { settingId, SETTINGS, SETTINGS_SECTION } from '../host/settings';
+import { requireWithCodeCache } from './codeCache';
 import type { Core } from './core';
 
 /**
@@ -14,9 +16,11 @@ const treeChanged = new vscode.EventEmitter<unknown>();
 
 function loadCore(context: vscode.ExtensionContext): Core {
   if (!core) {
-    // A separate bundle, required on demand (see scripts/build.mjs).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('./core.js') as typeof import('./core');
+    // A separate bundle, required on demand (see scripts/build.mjs), through V8's code cache.
+    const mod = requireWithCodeCache<typeof import('./core')>(path.join(__dirname, 'core.js'), context.globalStorageUri?.fsPath && path.join(context.globalStorageUri.fsPath, 'code-cache'), () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('./core.js'),
+    );
     core = mod.createCore(context);
     const sub = core.treeProvider.onDidChangeTreeData?.((e) => treeChanged.fire(e));
     if (sub) context.subscriptions.push(sub);

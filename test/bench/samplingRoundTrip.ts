@@ -33,11 +33,17 @@ function stats(samples: number[]): Stats {
 
 type Call = (i: number) => Promise<string>;
 
-/** Times one call; checks the answer came from the zero-latency model. */
-async function timed(call: Call, i: number): Promise<number> {
+/** CPU time this process spent per side (the fixture servers run in their own processes). */
+const cpu = { bare: 0, host: 0 };
+
+/** Times one call (wall clock, and this process's CPU); checks the answer came from the zero-latency model. */
+async function timed(call: Call, i: number, side: 'bare' | 'host'): Promise<number> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const text = await call(i);
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  cpu[side] += (c.user + c.system) / 1000;
   if (!text.startsWith('echo: ')) throw new Error(`unexpected tool result: ${text}`);
   return ms;
 }
@@ -55,11 +61,11 @@ async function sideBySide(bare: Call, host: Call): Promise<{ bare: number[]; hos
   const times = { bare: [] as number[], host: [] as number[] };
   for (let i = 0; i < N; i++) {
     if (i % 2 === 0) {
-      times.bare.push(await timed(bare, i));
-      times.host.push(await timed(host, i));
+      times.bare.push(await timed(bare, i, 'bare'));
+      times.host.push(await timed(host, i, 'host'));
     } else {
-      times.host.push(await timed(host, i));
-      times.bare.push(await timed(bare, i));
+      times.host.push(await timed(host, i, 'host'));
+      times.bare.push(await timed(bare, i, 'bare'));
     }
   }
   return times;
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
   console.log(`${''.padEnd(34)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'mean'.padStart(9)}`);
   console.log(row('bare SDK Client (handler in code)', bare));
   console.log(row('MCP Approval Host (full stack)', host));
+  console.log(`CPU of this process per round trip: bare ${(cpu.bare / N).toFixed(3)} ms, host ${(cpu.host / N).toFixed(3)} ms (${(cpu.host / cpu.bare).toFixed(2)}x; less sensitive to the machine's load than wall time)`);
   console.log(`ratio host/bare: median ${(host.median / bare.median).toFixed(2)}x, p95 ${(host.p95 / bare.p95).toFixed(2)}x; overhead median ${(host.median - bare.median).toFixed(3)} ms`);
 }
 
