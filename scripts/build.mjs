@@ -3,7 +3,8 @@
 // and the webview (browser, esm). `--production` minifies and drops sourcemaps;
 // `--watch` rebuilds on change; `--metafile` writes bundle analyses to dist/.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,6 +26,30 @@ const zodEnglishOnly = {
       contents: "export { default as en } from 'zod/v4/locales/en.js';",
       resolveDir: process.cwd(),
     }));
+  },
+};
+
+/**
+ * The MCP client and server packages (the server one for the chat gateway)
+ * each ship the same bundled JSON schema validator (ajv, about 150 KB
+ * minified). When the two files are the same code, the server's import
+ * resolves to the client's copy, so it is bundled once.
+ * @type {esbuild.Plugin}
+ */
+const oneAjvProvider = {
+  name: 'one-ajv-provider',
+  setup(build) {
+    const find = (pkg) => {
+      const dir = path.resolve(`node_modules/@modelcontextprotocol/${pkg}/dist`);
+      const file = readdirSync(dir).find((f) => /^ajvProvider-[\w-]+\.mjs$/.test(f));
+      return file && path.join(dir, file);
+    };
+    const client = find('client');
+    const server = find('server');
+    // Equal but for the hashed names of sibling chunks (same exports) and the source map comment.
+    const code = (file) => readFileSync(file, 'utf8').replace(/-[\w-]{8}\.mjs(\.map)?/g, '');
+    if (!client || !server || code(client) !== code(server)) return;
+    build.onResolve({ filter: /^\.\/ajvProvider-[\w-]+\.mjs$/ }, (args) => (path.resolve(args.resolveDir, args.path) === server ? { path: client } : undefined));
   },
 };
 
@@ -59,7 +84,7 @@ const extension = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  plugins: [zodEnglishOnly, lazyCore],
+  plugins: [zodEnglishOnly, lazyCore, oneAjvProvider],
   mainFields: ['module', 'main'],
   conditions: ['node', 'require'],
 };

@@ -57,6 +57,36 @@ function reply(system, prompt, sawToolResult) {
   return `Demo model (not an LLM) received ${prompt.length} characters: "${prompt.slice(0, 160)}${prompt.length > 160 ? '…' : ''}"`;
 }
 
+/** The words of a tool name (`mcp_ops-demo_summarize_text` → its own part, `summarize_text`). */
+function shortName(toolName) {
+  return toolName.replace(/^mcp_.*?_(?=[a-z]+(_[a-z]+)*$)/i, '');
+}
+
+/**
+ * One turn of a chat tool loop, by rules: after a tool result, report it; otherwise call
+ * the tool whose name (or its first word, e.g. "summarize" for summarize_text) the
+ * prompt mentions, with the text after the first colon as every required string argument.
+ */
+function chatTurn(tools, prompt, messages) {
+  const last = messages[messages.length - 1];
+  const result = last && last.content.find((p) => p instanceof vscode.LanguageModelToolResultPart);
+  if (result) return { text: `The tool returned:\n\n${result.content.map(partText).join('\n').slice(0, 2000)}\n\n_(Demo model: it repeats what the tool returned; it is not an LLM.)_` };
+  const lower = prompt.toLowerCase();
+  const tool = tools.find((t) => lower.includes(shortName(t.name).toLowerCase())) || tools.find((t) => lower.includes(shortName(t.name).split('_')[0].toLowerCase().replace(/e$/, '')));
+  if (!tool) {
+    return { text: `Demo model (not an LLM): mention one of these tools by name and I will call it: ${tools.map((t) => shortName(t.name)).join(', ')}.` };
+  }
+  const colon = prompt.indexOf(':');
+  const text = (colon >= 0 ? prompt.slice(colon + 1) : prompt).trim();
+  const schema = tool.inputSchema || {};
+  const input = {};
+  for (const key of schema.required || []) {
+    const prop = (schema.properties || {})[key] || {};
+    input[key] = prop.type === 'number' || prop.type === 'integer' ? 1 : prop.type === 'boolean' ? true : text;
+  }
+  return { call: { name: tool.name, input } };
+}
+
 function activate(context) {
   const provider = {
     provideLanguageModelChatInformation() {
@@ -68,6 +98,16 @@ function activate(context) {
       const lastUser = [...messages].reverse().find((m) => m.role === vscode.LanguageModelChatMessageRole.User);
       const prompt = lastUser ? lastUser.content.map(partText).join('') : '';
       const tools = (options && options.tools) || [];
+      // In chat (@mcp), the tools are MCP tools named mcp_<server>_<tool>: pick one by name.
+      if (tools.some((t) => t.name.startsWith('mcp_'))) {
+        const chat = chatTurn(tools, prompt, messages);
+        if (chat.call) {
+          progress.report(new vscode.LanguageModelToolCallPart(`demo-${Date.now()}`, chat.call.name, chat.call.input));
+          return;
+        }
+        progress.report(new vscode.LanguageModelTextPart(chat.text));
+        return;
+      }
       if (tools.length > 0 && !sawToolResult) {
         const tool = tools[0];
         const query = prompt.replace(/\s+/g, ' ').slice(0, 80);
@@ -89,6 +129,8 @@ function activate(context) {
     },
   };
   context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider('mcp-approval-host-demo', provider));
+  // A third-party model shows in the chat model picker only once something asked for it.
+  void vscode.lm.selectChatModels({ vendor: 'mcp-approval-host-demo' });
 }
 
 module.exports = { activate, deactivate() {} };

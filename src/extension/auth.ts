@@ -76,6 +76,7 @@ export function createAuthFeature(context: vscode.ExtensionContext): AuthFeature
       clientSecret,
       scopes: config.scopes,
       grant: config.grant,
+      enterpriseIdp: config.enterpriseIdp,
     });
     provider.interactive = interactive;
     return provider;
@@ -131,9 +132,18 @@ async function signOut(manager: ServerManager, deps: FeatureDeps, store: SecretS
   const config = await pickRemote(manager, name, 'Sign out of which server?');
   if (!config) return;
   // A provider that is not interactive and never connects: only forgets.
-  const provider = new HostOAuthProvider({ server: config.name, serverUrl: config.url, store, flow: { redirectUrl: '', authorize: () => Promise.reject(new Error('signed out')) }, clientName: '' });
+  const provider = new HostOAuthProvider({
+    server: config.name,
+    serverUrl: config.url,
+    store,
+    flow: { redirectUrl: '', authorize: () => Promise.reject(new Error('signed out')) },
+    clientName: '',
+    clientId: config.clientId,
+    grant: config.grant,
+    enterpriseIdp: config.enterpriseIdp,
+  });
   await provider.signOut();
-  deps.logs.forServer(config.name).info('Signed out: tokens and client registration removed from secret storage');
+  deps.logs.forServer(config.name).info(`Signed out: tokens and client registration removed from secret storage${provider.enterprise ? ', and the identity provider sign-in' : ''}`);
   await manager.restart(config.name).catch(() => undefined);
 }
 

@@ -6,6 +6,7 @@ import { describeError } from '../host/errors';
 import type { ServerManager } from '../host/serverManager';
 import { settingId, SETTINGS } from '../host/settings';
 import { createAuthFeature } from './auth';
+import { createChatFeature, type ChatFeature } from './chat';
 import { vscodeUrlOpener } from './elicitation';
 import type { FeatureDeps } from './features';
 import { VscodeModelRunner } from './lmBridge';
@@ -28,6 +29,8 @@ export interface Core {
   executeCommand(id: string, args: unknown[]): Promise<unknown>;
   treeProvider: vscode.TreeDataProvider<unknown>;
   requestsView: vscode.WebviewViewProvider;
+  /** The MCP gateway and the `@mcp` participant (see chat/index.ts). */
+  chat: ChatFeature;
   shutdown(): Promise<void>;
 }
 
@@ -124,6 +127,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
     vscode.workspace.onDidChangeWorkspaceFolders(() => apply()),
   );
   apply();
+  const chat = createChatFeature({ context, manager: m, logs });
+  context.subscriptions.push(chat);
   logs.host.info(`Host started; ${m.list().length} server(s) configured`);
   return {
     executeCommand: async (id, args) => {
@@ -139,6 +144,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     },
     treeProvider: tree as vscode.TreeDataProvider<unknown>,
     requestsView,
+    chat,
     shutdown: () => host.shutdown(),
   };
 }

@@ -13,6 +13,7 @@ import type { Core } from './core';
  */
 let core: Core | undefined;
 const treeChanged = new vscode.EventEmitter<unknown>();
+const mcpChanged = new vscode.EventEmitter<void>();
 
 function loadCore(context: vscode.ExtensionContext): Core {
   if (!core) {
@@ -24,6 +25,7 @@ function loadCore(context: vscode.ExtensionContext): Core {
     core = mod.createCore(context);
     const sub = core.treeProvider.onDidChangeTreeData?.((e) => treeChanged.fire(e));
     if (sub) context.subscriptions.push(sub);
+    context.subscriptions.push(core.chat.onDidChangeMcpServerDefinitions(() => mcpChanged.fire()));
   }
   return core;
 }
@@ -49,17 +51,33 @@ export function activate(context: vscode.ExtensionContext): void {
       { resolveWebviewView: (view, ctx, token) => load().requestsView.resolveWebviewView(view, ctx, token) },
       { webviewOptions: { retainContextWhenHidden: false } },
     ),
+    mcpChanged,
+    // Chat: our servers as MCP server definitions (VS Code activates us with onMcpCollection), and @mcp.
+    vscode.lm.registerMcpServerDefinitionProvider('mcpApprovalHost.gateway', {
+      onDidChangeMcpServerDefinitions: mcpChanged.event,
+      provideMcpServerDefinitions: async () => (core || serverCount() > 0 ? load().chat.provideMcpServerDefinitions() : []),
+      resolveMcpServerDefinition: (definition) => load().chat.resolveMcpServerDefinition(definition),
+    }),
   );
+  const participant = vscode.chat.createChatParticipant('mcpApprovalHost.mcp', (...args) => load().chat.handleChatRequest(...args));
+  participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+  context.subscriptions.push(participant);
 
   const values = serverValues();
   if (values.some(hasAutoStartServer)) load();
-  else void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', new Set(values.flatMap((v) => (v && typeof v === 'object' ? Object.keys(v) : []))).size);
+  else void vscode.commands.executeCommand('setContext', 'mcpApprovalHost.serverCount', serverCount());
   // Servers added later start once the setting changes.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!core && e.affectsConfiguration(settingId(SETTINGS.servers)) && serverValues().some(hasAutoStartServer)) load();
+      if (core || !e.affectsConfiguration(settingId(SETTINGS.servers))) return;
+      if (serverValues().some(hasAutoStartServer)) load();
+      mcpChanged.fire();
     }),
   );
+}
+
+function serverCount(): number {
+  return new Set(serverValues().flatMap((v) => (v && typeof v === 'object' ? Object.keys(v) : []))).size;
 }
 
 /** The servers setting as the window and each folder see it (folders of a multi-root window add their own). */

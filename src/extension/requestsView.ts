@@ -3,19 +3,25 @@ import { parseWebviewMessage, type ExtensionToWebview, type RequestsViewState, t
 import { safe } from '../shared/safeText';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
+/** A change to send on to a view that has its full state already. */
+export type RequestsDelta = Exclude<ExtensionToWebview, { type: 'requestsState' | 'toolResult' | 'toolArgsForm' }>;
+
 /** The source of truth for the Requests view; the view only renders it. */
 export interface RequestsModel {
+  /** The full state (sent on every `ready`). */
   state(): RequestsViewState;
   /** Requests waiting for an answer (for the badge), without building the whole state. */
   openCount(): number;
-  readonly onDidChange: vscode.Event<void>;
+  /** Each change, as the delta a ready view gets. */
+  readonly onDidChange: vscode.Event<RequestsDelta>;
   /** Handles a validated message other than `ready`. */
   handle(message: WebviewToExtension): void | Promise<void>;
 }
 
 /**
- * The "Requests" webview view. The extension owns the state and re-sends it
- * whenever the view (re)loads, so hiding or closing the view loses nothing.
+ * The "Requests" webview view. The extension owns the state: it sends all of
+ * it whenever the view (re)loads (so hiding or closing the view loses
+ * nothing), and only deltas in between.
  */
 export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'mcpApprovalHost.requests';
@@ -28,7 +34,7 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
     private readonly model: RequestsModel,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(model.onDidChange(() => this.push()));
+    this.disposables.push(model.onDidChange((delta) => this.send(delta)));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -65,17 +71,21 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
     }
     if (message.type === 'ready') {
       this.ready = true;
-      this.push();
+      this.updateBadge();
+      this.post({ type: 'requestsState', state: this.model.state() });
       return;
     }
     Promise.resolve(this.model.handle(message)).catch((err) => this.log.error(`Requests view action failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  private push(): void {
-    this.updateBadge();
-    if (!this.view || !this.ready) return;
-    const message: ExtensionToWebview = { type: 'requestsState', state: this.model.state() };
-    void this.view.webview.postMessage(message);
+  private send(delta: RequestsDelta): void {
+    if (delta.type === 'cardAdded' || delta.type === 'cardRemoved' || delta.type === 'cardUpdated') this.updateBadge();
+    // A view that is not ready gets everything with its `ready`.
+    if (this.ready) this.post(delta);
+  }
+
+  private post(message: ExtensionToWebview): void {
+    void this.view?.webview.postMessage(message);
   }
 
   private updateBadge(): void {

@@ -11,6 +11,7 @@ const common = {
   allowedModels: z.array(z.string()).optional(),
   maxRequestsPerMinute: z.number().int().positive().optional(),
   maxTokens: z.number().int().positive().optional(),
+  exposeToChat: z.boolean().optional(),
 };
 
 const StdioEntrySchema = z.object({
@@ -31,8 +32,20 @@ const RemoteEntrySchema = z.object({
   clientId: z.string().min(1, 'must not be empty').optional(),
   /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
   scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
-  /** `client_credentials`: a machine-to-machine client (needs clientId and a client secret), no browser. */
-  grant: z.enum(['authorization_code', 'client_credentials']).optional(),
+  /**
+   * `client_credentials`: a machine-to-machine client (needs clientId and a client secret), no browser.
+   * `enterprise`: enterprise-managed authorization (SEP-990) through `enterpriseIdp` (needs clientId).
+   */
+  grant: z.enum(['authorization_code', 'client_credentials', 'enterprise']).optional(),
+  /** The organisation's OpenID Connect identity provider, for `grant: "enterprise"`. */
+  enterpriseIdp: z
+    .strictObject({
+      issuer: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      clientId: z.string().min(1, 'must not be empty'),
+      scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
+      tokenEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    })
+    .optional(),
   // A secret in settings would be plain text on disk and in settings sync.
   clientSecret: z.undefined({ error: 'must not be in settings: run "MCP Approval Host: Set Client Secret…" to keep it in secret storage' }).optional(),
   ...common,
@@ -50,12 +63,25 @@ export interface ServerOptions {
   allowedModels?: string[];
   maxRequestsPerMinute?: number;
   maxTokens?: number;
+  /** Offer this server's tools to VS Code chat through the gateway (default true; the global setting can turn all off). */
+  exposeToChat: boolean;
 }
 
 /** A validated server configuration with variables resolved. */
 export type ServerConfig =
   | ({ name: string; type: 'stdio'; command: string; args: string[]; env: Record<string, string>; envFile?: string; cwd?: string } & ServerOptions)
-  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string>; clientId?: string; scopes?: string[]; grant?: 'authorization_code' | 'client_credentials' } & ServerOptions);
+  | ({ name: string; type: 'http' | 'sse'; url: string; headers: Record<string, string>; clientId?: string; scopes?: string[]; grant?: RemoteGrant; enterpriseIdp?: EnterpriseIdpEntry } & ServerOptions);
+
+/** The OAuth grant of a remote entry. */
+export type RemoteGrant = 'authorization_code' | 'client_credentials' | 'enterprise';
+
+/** The enterprise identity provider of a remote entry. */
+export interface EnterpriseIdpEntry {
+  issuer: string;
+  clientId: string;
+  scopes?: string[];
+  tokenEndpoint?: string;
+}
 
 /** A problem with one entry, naming the server and the field. */
 export interface ConfigIssue {
@@ -198,6 +224,7 @@ export function parseEntry(
     allowedModels: entry.allowedModels,
     maxRequestsPerMinute: entry.maxRequestsPerMinute,
     maxTokens: entry.maxTokens,
+    exposeToChat: entry.exposeToChat ?? true,
   };
   let config: ServerConfig;
   if ('command' in entry) {
@@ -224,7 +251,20 @@ export function parseEntry(
       headers[key] = resolver.resolve(`headers.${key}`, value);
       if (SENSITIVE_NAME.test(key)) resolver.secrets.add(headers[key]);
     }
-    config = { name, type: entry.type, url, headers, ...(entry.clientId !== undefined && { clientId: entry.clientId }), ...(entry.scopes && { scopes: entry.scopes }), ...(entry.grant && { grant: entry.grant }), ...options };
+    config = {
+      name,
+      type: entry.type,
+      url,
+      headers,
+      ...(entry.clientId !== undefined && { clientId: entry.clientId }),
+      ...(entry.scopes && { scopes: entry.scopes }),
+      ...(entry.grant && { grant: entry.grant }),
+      ...(entry.enterpriseIdp && { enterpriseIdp: entry.enterpriseIdp }),
+      ...options,
+    };
+    if (entry.grant === 'enterprise' && (entry.clientId === undefined || entry.enterpriseIdp === undefined)) {
+      return { issue: { server: name, field: entry.clientId === undefined ? 'clientId' : 'enterpriseIdp', message: 'grant "enterprise" needs "enterpriseIdp" (issuer and clientId) and the "clientId" registered with the server\'s authorization server' } };
+    }
     if (resolver.issue === undefined) {
       const urlIssue = checkServerUrl(url);
       if (urlIssue) return { issue: { server: name, field: 'url', message: urlIssue } };
@@ -317,5 +357,5 @@ export function sameConnection(a: ServerConfig, b: ServerConfig): boolean {
 function connectionKey(c: ServerConfig): string {
   return c.type === 'stdio'
     ? JSON.stringify([c.type, c.command, c.args, Object.entries(c.env).sort(), c.envFile ?? null, c.cwd ?? null])
-    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort(), c.clientId ?? null, c.scopes ?? null, c.grant ?? null]);
+    : JSON.stringify([c.type, c.url, Object.entries(c.headers).sort(), c.clientId ?? null, c.scopes ?? null, c.grant ?? null, c.enterpriseIdp ?? null]);
 }

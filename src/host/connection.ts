@@ -1,4 +1,4 @@
-import { SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type Tool, type Transport } from '@modelcontextprotocol/client';
+import { SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type ListResourceTemplatesResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type ServerCapabilities, type Tool, type Transport } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
@@ -12,7 +12,9 @@ import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
 import { protocolErrorLogger } from './protocolLog';
 import { createRemoteTransport, createStdioTransport, shouldFallBackToSse } from './transports';
-import type { ElicitationHandler, ElicitationParams, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo } from './types';
+import type { ElicitationHandler, ElicitationParams, LogSink, RootsProvider, SamplingHandler, ServerRequestContext, ToolCallInfo, ToolCaller } from './types';
+
+type ResourceTemplate = ListResourceTemplatesResult['resourceTemplates'][number];
 
 /** What a connection needs from its surroundings. */
 export interface ConnectionDeps {
@@ -40,6 +42,8 @@ export interface CallToolOptions {
   maxTotalMs: number;
   signal?: AbortSignal;
   onProgress?(progress: { progress: number; total?: number; message?: string }): void;
+  /** Who asked for the call (chat, through the gateway); requests during the call say so. */
+  caller?: ToolCaller;
 }
 
 /** Why a connection closed. */
@@ -279,7 +283,7 @@ export class McpConnection extends Disposable {
    */
   async callTool(name: string, args: Record<string, unknown> | undefined, options: CallToolOptions): Promise<CallToolResult> {
     const id = this.nextCallId++;
-    this.inFlightCalls.set(id, { name, arguments: args, startedAt: Date.now() });
+    this.inFlightCalls.set(id, { name, arguments: args, startedAt: Date.now(), caller: options.caller });
     const controller = new AbortController();
     const watchdog = new IdleWatchdog(options.idleTimeoutMs, () => controller.abort(new Error(`timed out after ${Math.round(options.idleTimeoutMs / 1000)} s without progress`)));
     const pendingListener = this._onDidChangePending.event((n) => (n > 0 ? watchdog.pause() : watchdog.resume()));
@@ -320,6 +324,26 @@ export class McpConnection extends Disposable {
 
   readResource(uri: string): Promise<ReadResourceResult> {
     return this.client.readResource({ uri });
+  }
+
+  /** The server's resource templates (all pages); empty when it has no resources. */
+  async listResourceTemplates(): Promise<ResourceTemplate[]> {
+    if (!this.client.getServerCapabilities()?.resources) return [];
+    const templates: ResourceTemplate[] = [];
+    let cursor: string | undefined;
+    // A server that pages forever must not hold the caller: at most 50 pages.
+    for (let page = 0; page < 50; page++) {
+      const result = await this.client.listResourceTemplates(cursor === undefined ? {} : { cursor });
+      templates.push(...result.resourceTemplates);
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    return templates;
+  }
+
+  /** What the server declared it can do (tools, prompts, resources…). */
+  get serverCapabilities(): ServerCapabilities {
+    return this.client.getServerCapabilities() ?? {};
   }
 
   private handleTransportClosed(): void {

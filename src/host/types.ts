@@ -30,6 +30,15 @@ export interface ToolCallInfo {
   name: string;
   arguments: Record<string, unknown> | undefined;
   startedAt: number;
+  /** Who made the call when it was not the person in this host's own UI. */
+  caller?: ToolCaller;
+}
+
+/** A tool call relayed from VS Code chat through the gateway (conversation id when chat sent one). */
+export interface ToolCaller {
+  kind: 'chat';
+  /** From the call's `_meta` `vscode.conversationId` (untrusted text). */
+  conversationId?: string;
 }
 
 /** What a request handler knows about the request besides its params. */

@@ -63,6 +63,9 @@ export type ElicitationAction =
   /** Remove an info card (a refused request) from the view. */
   | { type: 'dismiss' };
 
+/** Every elicitation action type (the broker checks an action belongs to its card's kind). */
+export const ELICITATION_ACTION_TYPES: ReadonlySet<ElicitationAction['type']> = new Set(['accept', 'decline', 'cancel', 'openUrl', 'dismiss']);
+
 /** Bounds on what an `accept` action may carry. */
 export const ACTION_LIMITS = {
   maxFields: 200,

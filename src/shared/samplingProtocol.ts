@@ -77,6 +77,39 @@ export interface CompletionView {
   outputTokens: number;
 }
 
+/**
+ * Streamed text appended to a card's completion (sent instead of the whole
+ * card while a model runs). `append` continues the shown text; the shown text
+ * stays capped at {@link CARD_TEXT_CAP}, `length` is the full length so far.
+ */
+export interface CompletionDelta {
+  runId: number;
+  append: string;
+  length: number;
+  /** The tool calls so far, when they changed (small; sent whole). */
+  toolUses?: CompletionView['toolUses'];
+}
+
+/**
+ * Applies a delta to a completion, in place; returns false when it belongs to
+ * another run (the caller then ignores it). One definition for both sides.
+ */
+export function applyCompletionDelta(completion: CompletionView | undefined, delta: CompletionDelta): boolean {
+  if (!completion || completion.runId !== delta.runId) return false;
+  const room = CARD_TEXT_CAP - completion.text.text.length;
+  const text = room > 0 ? completion.text.text + delta.append.slice(0, room) : completion.text.text;
+  completion.text = { text, length: delta.length, truncated: delta.length > text.length };
+  if (delta.toolUses) completion.toolUses = delta.toolUses;
+  return true;
+}
+
+/** The card with a delta applied, as a new card (the original and its completion are left as they were). */
+export function reduceCompletionDelta(card: SamplingCard, delta: CompletionDelta): SamplingCard {
+  if (!card.completion) return card;
+  const completion = { ...card.completion };
+  return applyCompletionDelta(completion, delta) ? { ...card, completion } : card;
+}
+
 /** `maxTokens` as requested, capped by the budget, and as (possibly) edited. */
 export interface MaxTokensView {
   requested: number;
@@ -193,6 +226,9 @@ function parseEdits(raw: unknown): PromptEdits | undefined {
   }
   return edits;
 }
+
+/** Every sampling action type (the broker checks an action belongs to its card's kind). */
+export const SAMPLING_ACTION_TYPES: ReadonlySet<SamplingAction['type']> = new Set(['run', 'stop', 'send', 'reject', 'returnError', 'alwaysAllow', 'openFull']);
 
 /** Validates a sampling action coming from the webview (untrusted): exact shapes, bounded sizes. */
 export function parseSamplingAction(raw: unknown): SamplingAction | undefined {

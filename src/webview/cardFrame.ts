@@ -8,7 +8,7 @@ import { h, icon } from './dom';
 export function cardFrame(card: RequestCard, title: string, body: HTMLElement): HTMLElement {
   const reported = card.server.reportedName && card.server.reportedName !== card.server.name ? h('span', { class: 'muted' }, ` (reports itself as “${card.server.reportedName}”)`) : undefined;
   const tool = card.toolCall
-    ? h('div', { class: 'card-tool muted' }, icon('tools'), ` during tool call `, h('code', {}, card.toolCall.name), card.toolCall.ambiguous ? ' (one of several calls in flight)' : '')
+    ? h('div', { class: 'card-tool muted' }, icon('tools'), ` during tool call `, h('code', {}, card.toolCall.name), card.toolCall.ambiguous ? ' (one of several calls in flight)' : '', chatNote(card.toolCall.via))
     : undefined;
   return h(
     'article',
@@ -17,4 +17,10 @@ export function cardFrame(card: RequestCard, title: string, body: HTMLElement): 
     tool,
     body,
   );
+}
+
+/** "from chat", with the conversation id VS Code sent (text only). */
+function chatNote(via: NonNullable<RequestCard['toolCall']>['via']): string {
+  if (!via) return '';
+  return via.conversationId ? ` from chat (conversation ${via.conversationId})` : ' from chat';
 }

@@ -32,13 +32,6 @@ export function icon(name: string, label?: string): HTMLElement {
   return el;
 }
 
-/** A toolkit button with a leading codicon in the button's `start` slot (so the icon and label are spaced). */
-export function iconButton(label: string, codicon: string, appearance: 'primary' | 'secondary' = 'secondary', attrs: Record<string, string | undefined> = {}): HTMLElement {
-  const glyph = icon(codicon);
-  glyph.setAttribute('slot', 'start');
-  return h('vscode-button', { appearance, ...attrs }, glyph, label);
-}
-
 /** Replaces the content of `root` with `children`. */
 export function render(root: HTMLElement, ...children: Child[]): void {
   root.replaceChildren();

@@ -4,7 +4,8 @@ import { cardFrame } from './cardFrame';
 import type { CardView } from './cardView';
 import { h, icon, render as renderInto } from './dom';
 import { createFormCard } from './elicitation/formCard';
-import { button, closedBanner, messageBlock } from './elicitation/parts';
+import { button } from './components';
+import { closedBanner, messageBlock } from './elicitation/parts';
 import { createUrlCard } from './elicitation/urlCard';
 import { post } from './vscodeApi';
 
@@ -44,7 +45,7 @@ function createRefusedCard(card: ElicitationRequest): CardView {
       d.message !== undefined ? h('div', { class: 'refused-message' }, h('div', { class: 'muted' }, 'The server’s message:'), messageBlock(d.message)) : undefined,
       next.closed
         ? closedBanner(next.closed, () => post({ type: 'dismiss', id: next.id }))
-        : h('div', { class: 'button-row' }, button('Dismiss', 'secondary', () => post({ type: 'elicitationAction', id: next.id, action: { type: 'dismiss' } }))),
+        : h('div', { class: 'button-row' }, button('Dismiss', () => post({ type: 'action', id: next.id, kind: 'elicitation', action: { type: 'dismiss' } }), { secondary: true })),
     );
   };
   render(card);

@@ -1,70 +1,242 @@
-import type { HistoryEntry, RequestCard, RequestsViewState } from '../shared/protocol';
+import type { ExtensionToWebview, HistoryEntry, RequestCard, RequestsStatus } from '../shared/protocol';
 import type { CardView } from './cardView';
-import { h, icon, iconButton, render } from './dom';
+import { compactCard } from './compactCard';
+import { button } from './components';
+import { h, icon, render } from './dom';
 import { createElicitationCard } from './elicitationCard';
+import { QueueKeyboard } from './queueKeyboard';
+import { RequestsStore } from './requestsStore';
 import { createSamplingCard } from './samplingCard';
-import { post, pruneDrafts } from './vscodeApi';
+import { clearDraft, post, pruneDrafts } from './vscodeApi';
 
-const views = new Map<string, { view: CardView; json: string }>();
-let layout: { cards: HTMLElement; status: HTMLElement; history: HTMLElement } | undefined;
+/** Requests view messages (the others belong to other panels). */
+export type RequestsMessage = Extract<ExtensionToWebview, { type: 'requestsState' | 'cardAdded' | 'cardUpdated' | 'cardRemoved' | 'completionDelta' | 'statusChanged' | 'historyChanged' }>;
 
-function createView(card: RequestCard): CardView {
-  return card.kind === 'sampling' ? createSamplingCard(card) : createElicitationCard(card);
+/** The first cards of the queue are shown in full; the rest as one-line rows until they move up or are opened. */
+const FULL_CARDS = 5;
+/** Building full cards stops for the frame after this long (ms), so no task blocks input. */
+const FRAME_BUDGET_MS = 8;
+
+interface Slot {
+  /** The element in the list: the full card, or the compact row. */
+  element: HTMLElement;
+  view?: CardView;
+  /** The person opened it: it stays full wherever it is in the queue. */
+  pinned: boolean;
+  dirty: boolean;
 }
 
 /**
- * Renders the Requests view from the full state the extension sent. Cards are
- * keyed by request id and updated in place, so typing is never interrupted.
+ * The Requests view. Messages are queued as they arrive and applied once per
+ * animation frame, so a burst of deltas (a stream, 200 requests at once)
+ * costs one layout. Cards are keyed by request id and patched in place, so
+ * typing is never interrupted.
  */
-export function renderRequests(root: HTMLElement, state: RequestsViewState): void {
-  if (!layout || !root.contains(layout.cards)) {
-    layout = { status: h('div', { class: 'status-line' }), cards: h('section', { class: 'cards', 'aria-label': 'Pending requests' }), history: h('section', { class: 'history', 'aria-label': 'History' }) };
-    render(root, layout.status, layout.cards, layout.history);
+export class RequestsPanel {
+  private readonly store = new RequestsStore();
+  private readonly slots = new Map<string, Slot>();
+  private readonly queue: RequestsMessage[] = [];
+  private frame: number | undefined;
+  private readonly status = h('div', { class: 'status-line' });
+  private readonly bar = h('div', { class: 'queue-bar', role: 'toolbar', 'aria-label': 'Queue actions' });
+  private readonly cards = h('section', { class: 'cards', 'aria-label': 'Pending requests' });
+  private readonly history = h('section', { class: 'history', 'aria-label': 'History' });
+  private readonly keyboard: QueueKeyboard;
+  private statusDirty = false;
+  private historyDirty = false;
+  private layoutDirty = false;
+
+  constructor(root: HTMLElement) {
+    const announcer = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+    this.keyboard = new QueueKeyboard(this.cards, announcer);
+    render(root, this.status, this.bar, this.cards, this.history, announcer);
   }
-  renderStatus(layout.status, state);
-  reconcileCards(layout.cards, state);
-  renderHistory(layout.history, state.history);
+
+  receive(message: RequestsMessage): void {
+    this.queue.push(message);
+    this.frame ??= requestAnimationFrame(() => this.flush());
+  }
+
+  private flush(): void {
+    this.frame = undefined;
+    for (const message of this.queue.splice(0)) this.apply(message);
+    this.layout();
+    if (this.statusDirty) this.renderStatus(this.store.status);
+    if (this.historyDirty) this.renderHistory(this.store.history);
+    this.statusDirty = this.historyDirty = false;
+  }
+
+  private apply(message: RequestsMessage): void {
+    switch (message.type) {
+      case 'requestsState': {
+        this.store.reset(message.state);
+        for (const [id, slot] of this.slots) if (!this.store.cards.has(id)) this.drop(id, slot);
+        for (const slot of this.slots.values()) slot.dirty = true;
+        pruneDrafts(new Set(this.store.cards.keys()));
+        this.statusDirty = this.historyDirty = this.layoutDirty = true;
+        return;
+      }
+      case 'cardAdded':
+        this.store.add(message.card);
+        this.layoutDirty = true;
+        return;
+      case 'cardUpdated':
+        if (this.store.update(message.id, message.update)) this.markDirty(message.id);
+        if (message.update.closed) this.layoutDirty = true;
+        return;
+      case 'completionDelta':
+        if (this.store.stream(message.id, message.delta)) this.markDirty(message.id);
+        return;
+      case 'cardRemoved': {
+        this.store.remove(message.id);
+        const slot = this.slots.get(message.id);
+        if (slot) this.drop(message.id, slot);
+        this.layoutDirty = true;
+        return;
+      }
+      case 'statusChanged':
+        this.store.status = message.status;
+        this.statusDirty = true;
+        return;
+      case 'historyChanged':
+        this.store.history = message.history;
+        this.historyDirty = true;
+        return;
+    }
+  }
+
+  private markDirty(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot) slot.dirty = true;
+  }
+
+  private drop(id: string, slot: Slot): void {
+    if (slot.view) slot.view.dispose();
+    // The request left the queue: its unsent edits are done (whatever kind of card held them).
+    clearDraft(id);
+    slot.element.remove();
+    this.slots.delete(id);
+  }
+
+  /** Brings the list in line with the store: order, full or compact, and pending updates. */
+  private layout(): void {
+    const started = performance.now();
+    let index = 0;
+    let previous: Element | null = null;
+    let deferred = false;
+    for (const card of this.store.cards.values()) {
+      let slot = this.slots.get(card.id);
+      const wantFull = index < FULL_CARDS || slot?.pinned === true;
+      if (!slot) {
+        slot = { element: compactCard(card, index, () => this.open(card.id)), pinned: false, dirty: false };
+        this.slots.set(card.id, slot);
+      }
+      if (wantFull && !slot.view) {
+        // Full cards are the expensive part: build a few per frame, the rest next frame.
+        if (performance.now() - started < FRAME_BUDGET_MS || index === 0) {
+          const view = createView(card);
+          slot.element.replaceWith(view.element);
+          slot.element = view.element;
+          slot.view = view;
+          slot.dirty = false;
+        } else deferred = true;
+      } else if (slot.dirty) {
+        if (slot.view) slot.view.update(card);
+        else slot.element.replaceWith((slot.element = compactCard(card, index, () => this.open(card.id))));
+        slot.dirty = false;
+      }
+      const el = slot.element;
+      if (this.layoutDirty && (el.parentElement !== this.cards || el.previousElementSibling !== previous)) this.cards.insertBefore(el, previous ? previous.nextElementSibling : this.cards.firstElementChild);
+      previous = el;
+      index++;
+    }
+    if (this.layoutDirty) {
+      const empty = this.cards.querySelector(':scope > .empty');
+      if (this.store.cards.size === 0 && !empty) this.cards.append(emptyState());
+      else if (this.store.cards.size > 0 && empty) empty.remove();
+      this.renderQueueBar();
+    }
+    this.layoutDirty = deferred;
+    if (deferred) this.frame ??= requestAnimationFrame(() => this.flush());
+  }
+
+  /** The person opened a compact row: show it in full and move focus into it. */
+  private open(id: string): void {
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    slot.pinned = true;
+    this.layoutDirty = true;
+    this.flush();
+    slot.element.focus();
+  }
+
+  private renderQueueBar(): void {
+    const byServer = [...this.store.openByServer()].filter(([, n]) => n > 1);
+    this.bar.hidden = byServer.length === 0;
+    if (byServer.length === 0) return this.bar.replaceChildren();
+    const open = [...this.store.cards.values()].filter((c) => !c.closed).length;
+    render(
+      this.bar,
+      h('span', { class: 'muted' }, `${open} waiting · j/k or ↑/↓ move between cards`),
+      ...byServer.map(([server, n]) => {
+        const label = `Reject all ${n} from ${server}`;
+        return button(label, () => post({ type: 'rejectAll', server }), { icon: 'close-all', secondary: true, title: `Reject (sampling) or decline (elicitation) every open request of ${server}` });
+      }),
+    );
+  }
+
+  private renderStatus(state: RequestsStatus): void {
+    const pause = button(state.samplingPaused ? 'Resume sampling' : 'Pause all sampling', () => post({ type: 'setSamplingPaused', paused: !state.samplingPaused }), {
+      icon: state.samplingPaused ? 'debug-continue' : 'debug-pause',
+      iconOnly: true,
+      secondary: true,
+    });
+    render(
+      this.status,
+      h('span', { class: 'muted' }, state.serverCount === 0 ? 'No servers configured' : `${state.runningCount}/${state.serverCount} servers running`),
+      state.samplingPaused ? h('span', { class: 'paused', role: 'status' }, icon('debug-pause'), ' Sampling paused: every request is rejected') : undefined,
+      pause,
+    );
+  }
+
+  private renderHistory(history: HistoryEntry[]): void {
+    if (history.length === 0) {
+      this.history.replaceChildren();
+      return;
+    }
+    const log = button('Open Audit Log', () => post({ type: 'command', command: 'openAuditLog' }), { icon: 'output', secondary: true });
+    render(
+      this.history,
+      h('h2', {}, 'History'),
+      h(
+        'ul',
+        {},
+        ...history.slice(0, 20).map((entry) =>
+          h(
+            'li',
+            { title: `${new Date(entry.at).toLocaleString()}: ${entry.summary}` },
+            icon(entry.kind === 'sampling' ? 'sparkle' : 'question'),
+            ' ',
+            h('span', { class: 'server' }, entry.server),
+            ' · ',
+            h('span', { class: `outcome outcome-${entry.outcome.replace(/[^a-z-]/g, '')}` }, entry.outcome),
+            ' · ',
+            h('span', { class: 'muted' }, entry.summary),
+          ),
+        ),
+      ),
+      log,
+    );
+  }
 }
 
-function reconcileCards(container: HTMLElement, state: RequestsViewState): void {
-  const seen = new Set<string>();
-  let previous: Element | null = null;
-  for (const card of state.requests) {
-    seen.add(card.id);
-    const json = JSON.stringify(card);
-    let entry = views.get(card.id);
-    if (!entry) {
-      entry = { view: createView(card), json };
-      views.set(card.id, entry);
-    } else if (entry.json !== json) {
-      entry.view.update(card);
-      entry.json = json;
-    }
-    const el = entry.view.element;
-    if (el.parentElement !== container || el.previousElementSibling !== previous) container.insertBefore(el, previous ? previous.nextElementSibling : container.firstElementChild);
-    previous = el;
+function createView(card: RequestCard): CardView {
+  switch (card.kind) {
+    case 'sampling':
+      return createSamplingCard(card);
+    case 'elicitation':
+      return createElicitationCard(card);
   }
-  for (const [id, entry] of views) {
-    if (!seen.has(id)) {
-      entry.view.dispose();
-      views.delete(id);
-    }
-  }
-  pruneDrafts(seen);
-  const empty = container.querySelector(':scope > .empty');
-  if (state.requests.length === 0 && !empty) container.append(emptyState());
-  else if (state.requests.length > 0 && empty) empty.remove();
-}
-
-function renderStatus(el: HTMLElement, state: RequestsViewState): void {
-  const pause = h('vscode-button', { appearance: 'icon', 'aria-label': state.samplingPaused ? 'Resume sampling' : 'Pause all sampling', title: state.samplingPaused ? 'Resume sampling' : 'Pause all sampling' }, icon(state.samplingPaused ? 'debug-continue' : 'debug-pause'));
-  pause.addEventListener('click', () => post({ type: 'setSamplingPaused', paused: !state.samplingPaused }));
-  render(
-    el,
-    h('span', { class: 'muted' }, state.serverCount === 0 ? 'No servers configured' : `${state.runningCount}/${state.serverCount} servers running`),
-    state.samplingPaused ? h('span', { class: 'paused', role: 'status' }, icon('debug-pause'), ' Sampling paused: every request is rejected') : undefined,
-    pause,
-  );
 }
 
 function emptyState(): HTMLElement {
@@ -74,36 +246,5 @@ function emptyState(): HTMLElement {
     icon('inbox'),
     h('h2', {}, 'Nothing to review'),
     h('p', {}, 'When an MCP server asks for a model completion (sampling) or for your input (elicitation), the request appears here for you to review before anything is sent.'),
-  );
-}
-
-function renderHistory(el: HTMLElement, history: HistoryEntry[]): void {
-  if (history.length === 0) {
-    el.replaceChildren();
-    return;
-  }
-  const log = iconButton('Open Audit Log', 'output');
-  log.addEventListener('click', () => post({ type: 'command', command: 'openAuditLog' }));
-  render(
-    el,
-    h('h2', {}, 'History'),
-    h(
-      'ul',
-      {},
-      ...history.slice(0, 20).map((entry) =>
-        h(
-          'li',
-          { title: `${new Date(entry.at).toLocaleString()}: ${entry.summary}` },
-          icon(entry.kind === 'sampling' ? 'sparkle' : 'question'),
-          ' ',
-          h('span', { class: 'server' }, entry.server),
-          ' · ',
-          h('span', { class: `outcome outcome-${entry.outcome.replace(/[^a-z-]/g, '')}` }, entry.outcome),
-          ' · ',
-          h('span', { class: 'muted' }, entry.summary),
-        ),
-      ),
-    ),
-    log,
   );
 }

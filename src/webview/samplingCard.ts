@@ -1,6 +1,7 @@
 import type { RequestCard } from '../shared/protocol';
 import type { SamplingAction, SamplingCard } from '../shared/samplingProtocol';
 import type { CardView } from './cardView';
+import { button, setDisabled, setPrimary } from './components';
 import { h, icon } from './dom';
 import { cardFrame } from './cardFrame';
 import { post } from './vscodeApi';
@@ -107,21 +108,14 @@ class SamplingCardView implements CardView {
   }
 
   private createButtons(): SamplingCardView['buttons'] {
-    const button = (label: string, action: () => void, extra: Record<string, string> = {}) => {
-      const el = h('vscode-button', { ...extra }, label);
-      el.addEventListener('click', () => {
-        if (!el.hasAttribute('disabled')) action();
-      });
-      return el;
-    };
     return {
       run: button('Run', () => this.run()),
       stop: button('Stop', () => this.act({ type: 'stop' })),
       send: button('Send', () => this.send()),
-      reject: button('Reject', () => this.act({ type: 'reject' }), { appearance: 'secondary' }),
-      returnError: button('Return error', () => this.act({ type: 'returnError' }), { appearance: 'secondary', title: 'Answer the server with the error shown' }),
-      alwaysAllow: button('Always allow this server', () => this.act({ type: 'alwaysAllow' }), { appearance: 'secondary', title: 'Set samplingPolicy "auto" for this server in its settings entry' }),
-      dismiss: button('Dismiss', () => post({ type: 'dismiss', id: this.card.id }), { appearance: 'secondary' }),
+      reject: button('Reject', () => this.act({ type: 'reject' }), { secondary: true }),
+      returnError: button('Return error', () => this.act({ type: 'returnError' }), { secondary: true, title: 'Answer the server with the error shown' }),
+      alwaysAllow: button('Always allow this server', () => this.act({ type: 'alwaysAllow' }), { secondary: true, title: 'Set samplingPolicy "auto" for this server in its settings entry' }),
+      dismiss: button('Dismiss', () => post({ type: 'dismiss', id: this.card.id }), { secondary: true }),
     };
   }
 
@@ -141,7 +135,7 @@ class SamplingCardView implements CardView {
 
   private act(action: SamplingAction): void {
     if (this.card.closed) return;
-    post({ type: 'samplingAction', id: this.card.id, action });
+    post({ type: 'action', id: this.card.id, kind: 'sampling', action });
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -162,8 +156,8 @@ class SamplingCardView implements CardView {
     const b = this.buttons;
     const canRun = open && s.phase !== 'running' && s.models.length > 0 && this.maxTokens.value() !== undefined;
     b.run.hidden = !open || s.phase === 'running';
-    b.run.toggleAttribute('disabled', !canRun);
-    b.run.setAttribute('appearance', s.phase === 'completed' ? 'secondary' : 'primary');
+    setDisabled(b.run, !canRun);
+    setPrimary(b.run, s.phase !== 'completed');
     b.stop.hidden = !open || s.phase !== 'running';
     b.send.hidden = !open || s.phase !== 'completed';
     b.reject.hidden = !open;

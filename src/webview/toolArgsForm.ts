@@ -8,7 +8,8 @@ import { initialValues } from '../shared/elicitation/validate';
 import type { ToolArgsAction, ToolArgsToExtension, ToolArgsView } from '../shared/toolArgsProtocol';
 import { h, icon, render } from './dom';
 import { createFormView, whyInvalid, type FormDraft, type FormView } from './elicitation/form';
-import { button, messageBlock, sensitiveWarning, setEnabled } from './elicitation/parts';
+import { button, INTERACTIVE_SELECTOR, setDisabled } from './components';
+import { messageBlock, sensitiveWarning } from './elicitation/parts';
 import { getState, setState } from './vscodeApi';
 
 let current: { key: string; form: FormView; element: HTMLElement } | undefined;
@@ -28,7 +29,7 @@ export function renderToolArgsForm(root: HTMLElement, view: ToolArgsView, post: 
     view.form,
     { idPrefix: 'args', initial: draft?.values ?? initialValues(view.form), touched: draft?.touched, onEdit: (d) => setState({ ...(getState<object>() ?? {}), toolArgs: { key, draft: d } }) },
     (result) => {
-      setEnabled(call, result.ok);
+      setDisabled(call, !result.ok);
       status.textContent = whyInvalid(view.form, result, 'call the tool') ?? '';
     },
   );
@@ -37,7 +38,7 @@ export function renderToolArgsForm(root: HTMLElement, view: ToolArgsView, post: 
     if (result.ok) send({ type: 'submit', values: form.values() });
     else form.focusFirstInvalid();
   };
-  const call = button('Call Tool', 'primary', submit, 'play');
+  const call = button('Call Tool', submit, { icon: 'play' });
   const element = h(
     'div',
     { class: 'tool-args' },
@@ -47,14 +48,14 @@ export function renderToolArgsForm(root: HTMLElement, view: ToolArgsView, post: 
     sensitiveWarning(view.sensitive),
     form.element,
     status,
-    h('div', { class: 'button-row' }, call, button('Edit as JSON', 'secondary', () => send({ type: 'json' }), 'json'), button('Cancel', 'secondary', () => send({ type: 'cancel' }))),
+    h('div', { class: 'button-row' }, call, button('Edit as JSON', () => send({ type: 'json' }), { secondary: true, icon: 'json' }), button('Cancel', () => send({ type: 'cancel' }), { secondary: true })),
   );
   element.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
     if (e.key === 'Escape') {
       e.preventDefault();
       send({ type: 'cancel' });
-    } else if (e.key === 'Enter' && !e.shiftKey && !(e.target as HTMLElement).closest('vscode-button, vscode-dropdown, textarea')) {
+    } else if (e.key === 'Enter' && !e.shiftKey && !(e.target as HTMLElement).closest(INTERACTIVE_SELECTOR)) {
       e.preventDefault();
       submit();
     }
@@ -62,7 +63,7 @@ export function renderToolArgsForm(root: HTMLElement, view: ToolArgsView, post: 
   render(root, element);
   current = { key, form, element };
   const first = form.check();
-  setEnabled(call, first.ok);
+  setDisabled(call, !first.ok);
   status.textContent = whyInvalid(view.form, first, 'call the tool') ?? '';
   form.setHostErrors(view.errors);
 }

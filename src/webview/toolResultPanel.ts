@@ -1,11 +1,11 @@
 import type { ResultBlock, ToolResultView } from '../shared/toolResult';
-import { h, icon, iconButton, render } from './dom';
+import { button } from './components';
+import { h, icon, render } from './dom';
 import { post } from './vscodeApi';
 
 /** Renders a tool result: text as text, images and audio from data URLs only. */
 export function renderToolResult(root: HTMLElement, view: ToolResultView): void {
-  const jsonButton = iconButton('Open as JSON', 'json');
-  jsonButton.addEventListener('click', () => post({ type: 'openResultJson' }));
+  const jsonButton = button('Open as JSON', () => post({ type: 'openResultJson' }), { icon: 'json', secondary: true });
   render(
     root,
     h(

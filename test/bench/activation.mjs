@@ -35,7 +35,7 @@ const handler = {
 };
 // A plain object (esbuild's ESM interop copies own properties) whose members are deep stubs.
 const vscode = {};
-for (const k of ['window', 'workspace', 'env', 'lm', 'languages', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ViewColumn', 'ProgressLocation', 'ConfigurationTarget', 'InputBoxValidationSeverity', 'LanguageModelChatMessage', 'LanguageModelTextPart', 'LanguageModelToolCallPart', 'LanguageModelToolResultPart', 'LanguageModelDataPart', 'LanguageModelError', 'LanguageModelChatToolMode', 'LanguageModelChatMessageRole', 'CancellationTokenSource', 'MarkdownString']) vscode[k] = deep();
+for (const k of ['window', 'workspace', 'env', 'lm', 'languages', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ViewColumn', 'ProgressLocation', 'ConfigurationTarget', 'InputBoxValidationSeverity', 'LanguageModelChatMessage', 'LanguageModelTextPart', 'LanguageModelToolCallPart', 'LanguageModelToolResultPart', 'LanguageModelDataPart', 'LanguageModelError', 'LanguageModelChatToolMode', 'LanguageModelChatMessageRole', 'CancellationTokenSource', 'MarkdownString', 'chat', 'McpHttpServerDefinition']) vscode[k] = deep();
 vscode.workspace = deep();
 vscode.workspace.getConfiguration = () => ({ get: (_k, d) => d, inspect: () => ({}) });
 vscode.workspace.workspaceFolders = undefined;

@@ -32,6 +32,11 @@ export function conformanceAuth(serverUrl: string, ctx: Record<string, unknown>)
   // with the secret or the signing key the scenario hands out.
   const machine = typeof ctx.name === 'string' && ctx.name.startsWith('auth/client-credentials');
   const privateKey = typeof ctx.private_key_pem === 'string' ? { pem: ctx.private_key_pem, alg: typeof ctx.signing_algorithm === 'string' ? ctx.signing_algorithm : 'ES256' } : undefined;
+  // Enterprise-managed authorization (SEP-990): the entry names the IdP and the
+  // pre-registered client; the person already signed in to the IdP, whose ID
+  // token the scenario hands out (its IdP has no login page to drive).
+  const idp = typeof ctx.idp_issuer === 'string' && typeof ctx.idp_client_id === 'string' ? { issuer: ctx.idp_issuer, clientId: ctx.idp_client_id, ...(typeof ctx.idp_token_endpoint === 'string' && { tokenEndpoint: ctx.idp_token_endpoint }) } : undefined;
+  const idToken = typeof ctx.idp_id_token === 'string' ? ctx.idp_id_token : undefined;
   const store = new MemorySecretStore();
   return {
     auth: async () => {
@@ -45,7 +50,9 @@ export function conformanceAuth(serverUrl: string, ctx: Record<string, unknown>)
         clientSecret,
         clientMetadataUrl: CLIENT_METADATA_URL,
         ...(machine && { grant: 'client_credentials' as const, privateKey }),
+        ...(idp && { grant: 'enterprise' as const, enterpriseIdp: idp }),
       });
+      if (idToken !== undefined) await provider.enterprise?.saveIdToken(idToken);
       // A person started this run: signing in may open the "browser".
       provider.interactive = true;
       return provider;

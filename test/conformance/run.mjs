@@ -44,11 +44,7 @@ const REFUSE = new Set([
  * of these starts to pass, so this list is kept true.
  */
 const KNOWN_FAILURES = {
-  '0.1': {
-    'auth/2025-03-26-oauth-metadata-backcompat':
-      "the metadata's issuer (…/oauth) differs from the URL it was fetched for: the SDK enforces RFC 8414 §3.3 and the host does not switch that check off",
-    'auth/cross-app-access-complete-flow': 'extension (enterprise IdP token exchange, SEP-990): not in the host',
-  },
+  '0.1': {},
   '0.2': {},
 };
 

@@ -230,6 +230,7 @@ let instanceCounter = 0;
  *   `<workspace>/test.code-workspace` whose `settings` are `workspaceSettings`
  * @param {'disabled'|'untrusted'} [opts.workspaceTrust] `disabled` (default): `--disable-workspace-trust`;
  *   `untrusted`: workspace trust on and the workspace opens in Restricted Mode (no startup prompt)
+ * @param {string[]} [opts.extraVsixes] more test-only VSIXes to install (e.g. the benchmark's floor extension)
  */
 export async function startVsCode(opts = {}) {
   const t0 = Date.now();
@@ -242,7 +243,7 @@ export async function startVsCode(opts = {}) {
 
   // run.mjs provisions first and sets E2E_PROVISIONED: then this is a quiet cache check.
   const paths = provision({ quiet: process.env.E2E_PROVISIONED === '1' });
-  const vsixes = [ensureTestModelVsix()];
+  const vsixes = [ensureTestModelVsix(), ...(opts.extraVsixes ?? [])];
   if (mainExtension) vsixes.unshift(ensureMainVsix());
 
   mkdirSync(join(tmpdir(), 'mcp-approval-host-e2e'), { recursive: true });

@@ -71,7 +71,7 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
       return (await box.count()) > 0 && (await box.inputValue()) === text;
     }, timeout, { message: `completion "${text}"` });
   const lastRequest = () => vs.modelLog().filter((e) => e.event === 'request').at(-1);
-  /** Types into a toolkit text area or field (the native control lives in its shadow root). */
+  /** Types into a text area or field component (the native control lives in its shadow root). */
   const fill = async (card, label, value) => {
     const box = card.getByRole('textbox', { name: label, exact: true });
     await box.fill(value);
@@ -142,7 +142,7 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     await button(card, 'Edit system prompt').click();
     await fill(card, 'System prompt', 'Edited system');
     await fill(card, 'Max tokens', '32');
-    await waitFor(async () => (await card.locator('vscode-tag.edited-tag:not([hidden])').count()) === 3, 5000, { message: 'three edited tags' });
+    await waitFor(async () => (await card.locator('.edited-tag:not([hidden])').count()) === 3, 5000, { message: 'three edited tags' });
     await vs.screenshot('sampling-edited-dark');
     await card.getByRole('textbox', { name: 'Message 1 text', exact: true }).press('Control+Enter');
     await waitCompletion(card, '[e2e-fast] reply to: Edited question');
@@ -160,7 +160,7 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     await button(card, 'Run').click();
     await waitFor(() => button(card, 'Send').isVisible(), 20000);
     await fill(card, 'Completion', 'A human-written answer');
-    await waitFor(async () => (await card.locator('.completion vscode-tag.edited-tag:not([hidden])').count()) === 1, 5000);
+    await waitFor(async () => (await card.locator('.completion .edited-tag:not([hidden])').count()) === 1, 5000);
     await button(card, 'Send').click();
     assert.deepEqual(texts(await pending), ['A human-written answer', 'model: e2e-fast, stopReason: endTurn']);
   });

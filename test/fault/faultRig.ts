@@ -13,14 +13,12 @@ import type { ElicitationCoordinator } from '../../src/host/elicitation/coordina
 import type { RequestBroker, BrokerEntry } from '../../src/host/requests/broker';
 import type { SamplingCoordinator, SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import { SETTINGS } from '../../src/host/settings';
-import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
-import type { SamplingCard } from '../../src/shared/samplingProtocol';
 import { alive, configs, createTestHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
 import { FakeRunner } from '../unit/samplingFakes';
 
 export const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
 
-export type AnyCard = BrokerEntry<SamplingCard> | BrokerEntry<ElicitationCard>;
+export type AnyCard = BrokerEntry<'sampling'> | BrokerEntry<'elicitation'>;
 
 /** The host core as the extension builds it, around one hostile fixture server. */
 export interface FaultRig {

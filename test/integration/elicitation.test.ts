@@ -43,14 +43,14 @@ function elicitingHost(entries: Record<string, unknown>) {
   h.manager.applyConfig(configs(entries), true);
   /** Resolves with the next card that appears. */
   const nextCard = () =>
-    new Promise<BrokerEntry<ElicitationCard>>((resolve) => {
+    new Promise<BrokerEntry<'elicitation'>>((resolve) => {
       const sub = broker.onDidAdd((entry) => {
         sub.dispose();
-        resolve(entry as BrokerEntry<ElicitationCard>);
+        resolve(entry as BrokerEntry<'elicitation'>);
       });
     });
   /** Calls a tool, waits for its card and lets `person` act on it; returns the server's JSON answer. */
-  const callAndAnswer = async (server: string, tool: string, args: Record<string, unknown>, person: (entry: BrokerEntry<ElicitationCard>) => void | Promise<void>) => {
+  const callAndAnswer = async (server: string, tool: string, args: Record<string, unknown>, person: (entry: BrokerEntry<'elicitation'>) => void | Promise<void>) => {
     const card = nextCard();
     const call = h.manager.callTool(server, tool, args);
     await person(await card);

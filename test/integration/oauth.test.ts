@@ -63,6 +63,7 @@ describe('OAuth sign-in against a local protected server', () => {
     await assert.rejects(open(new MemorySecretStore(), person('allow', opened), false), SignInRequiredError);
     assert.equal(opened.length, 0);
     assert.equal((await stats()).authorizeRequests, 0);
+    assert.equal((await stats()).registrations, 0, 'no dynamic client registration before Sign In');
   });
 
   it('signs in, calls a tool, and keeps the tokens in the secret store only, keyed by issuer', async () => {
@@ -174,5 +175,90 @@ describe('OAuth sign-in against a local protected server', () => {
     await c.close();
     const record = JSON.parse(store.values.get(credentialKey(fixture.url)) ?? '{}');
     assert.deepEqual(record.issuers[new URL(fixture.url).origin].client.redirect_uris, ['http://127.0.0.1/callback']);
+  });
+});
+
+describe('enterprise-managed sign-in (SEP-990) against the local IdP and protected server', () => {
+  let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
+  let entry: ReturnType<typeof configs>[number] & { type: 'http' };
+  const stats = async () => (await (await fetch(new URL('/stats', fixture.url))).json()) as Record<string, number>;
+
+  before(async () => {
+    fixture = await startHttpFixture('oauth-server.mjs');
+    entry = configs({ corp: { type: 'http', url: fixture.url } })[0] as typeof entry;
+  });
+  after(() => fixture.stop());
+
+  /** The entry a person would write, with the client secret from secret storage. */
+  function provider(store: MemorySecretStore, flow: AuthorizationFlow, interactive: boolean): HostOAuthProvider {
+    const p = new HostOAuthProvider({
+      server: 'corp',
+      serverUrl: fixture.url,
+      store,
+      flow,
+      clientName: 'test host',
+      clientId: 'enterprise-client',
+      clientSecret: 'enterprise-secret',
+      grant: 'enterprise',
+      enterpriseIdp: { issuer: new URL('/idp', fixture.url).href, clientId: 'idp-public-client' },
+    });
+    p.interactive = interactive;
+    return p;
+  }
+
+  function open(p: HostOAuthProvider, connectTimeoutMs = 15_000): Promise<McpConnection> {
+    return McpConnection.open(entry, {
+      clientInfo: { name: 'test', version: '0' },
+      log: new MemoryLog(),
+      onStderrLine: () => undefined,
+      sampling: refuseAll,
+      elicitation: refuseAll,
+      roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
+      connectTimeoutMs,
+      auth: async () => p,
+    });
+  }
+
+  /** A person who takes `ms` on the IdP's sign-in page before pressing Allow. */
+  function slowPerson(ms: number, opened: URL[]): AuthorizationFlow {
+    const inner = person('allow', opened);
+    return { redirectUrl: REDIRECT, authorize: async (url, signal) => (await new Promise((r) => setTimeout(r, ms)), inner.authorize(url, signal)) };
+  }
+
+  it('at start-up, without an IdP sign-in, it stops at "sign in required" and asks no one', async () => {
+    const opened: URL[] = [];
+    await assert.rejects(open(provider(new MemorySecretStore(), person('allow', opened), false)), SignInRequiredError);
+    const s = await stats();
+    assert.equal(opened.length + s.idpSignIns + s.idpExchanges + s.jwtBearerGrants + s.registrations, 0);
+  });
+
+  it('Sign In: the IdP page in the browser (slower than the connect deadline), token exchange, JWT-bearer grant, a tool call; later starts need no browser', async () => {
+    const store = new MemorySecretStore();
+    const opened: URL[] = [];
+    const c = await open(provider(store, slowPerson(7000, opened), true), 5000);
+    const result = await c.callTool('echo', { text: 'corp' }, { idleTimeoutMs: 10_000, maxTotalMs: 20_000 });
+    assert.deepEqual(result.content, [{ type: 'text', text: 'echo: corp' }]);
+    await c.close();
+    assert.equal(opened.length, 1);
+    assert.equal(`${opened[0].origin}${opened[0].pathname}`, new URL('/idp/authorize', fixture.url).href);
+    assert.ok(opened[0].searchParams.get('nonce'));
+    let s = await stats();
+    assert.deepEqual([s.idpSignIns, s.idpExchanges, s.jwtBearerGrants, s.registrations], [1, 1, 1, 0]);
+    assert.equal(store.values.size, 2, 'the server tokens and the IdP sign-in, in the secret store only');
+    assert.ok([...store.values.values()].some((v) => v.includes(String(s.lastAccessToken))));
+
+    // A fresh start (no person): the stored server tokens work; with them gone, the stored ID token is exchanged again.
+    const again = await open(provider(store, person('allow', opened), false));
+    await again.close();
+    const p = provider(store, person('allow', opened), false);
+    await store.delete(credentialKey(fixture.url));
+    const third = await open(p);
+    await third.close();
+    s = await stats();
+    assert.deepEqual([opened.length, s.idpSignIns, s.idpExchanges, s.jwtBearerGrants], [1, 1, 2, 2]);
+
+    await p.signOut();
+    assert.equal(store.values.size, 0);
+    await assert.rejects(open(provider(store, person('allow', opened), false)), SignInRequiredError);
   });
 });

@@ -9,13 +9,13 @@ import type { SamplingAction, SamplingCard } from '../../src/shared/samplingProt
 import { FakeRunner, lastText } from '../unit/samplingFakes';
 import { configs, createTestHost, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
-type Person = (entry: BrokerEntry<SamplingCard>, act: (a: SamplingAction) => void) => void;
+type Person = (entry: BrokerEntry<'sampling'>, act: (a: SamplingAction) => void) => void;
 
 interface Rig {
   h: HostHarness;
   broker: RequestBroker;
   runner: FakeRunner;
-  cards: Array<BrokerEntry<SamplingCard>>;
+  cards: Array<BrokerEntry<'sampling'>>;
   person: Person;
   setPolicy(policy: 'ask' | 'auto'): void;
 }
@@ -25,7 +25,7 @@ function textOf(result: { content?: unknown }): string[] {
 }
 
 /** Waits until a card reaches a phase, polling the broker's change events. */
-function phase(rig: Rig, entry: BrokerEntry<SamplingCard>, want: SamplingCard['phase']): Promise<void> {
+function phase(rig: Rig, entry: BrokerEntry<'sampling'>, want: SamplingCard['phase']): Promise<void> {
   return new Promise((resolve) => {
     if (entry.card.phase === want) return resolve();
     const sub = rig.broker.onDidChange(() => {
@@ -60,7 +60,7 @@ function createRig(script: string, era: string): Rig {
   };
   rig.h.manager.applyConfig(entry('ask'), true);
   broker.onDidAdd((e) => {
-    const entry = e as BrokerEntry<SamplingCard>;
+    const entry = e as BrokerEntry<'sampling'>;
     rig.cards.push(entry);
     // The person reacts after the card is fully open.
     queueMicrotask(() => rig.person(entry, (a) => broker.dispatch(entry.id, a)));

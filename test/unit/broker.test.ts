@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { ConnectionGoneError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError } from '../../src/host/requests/broker';
 import type { Clock } from '../../src/host/types';
+import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
+import type { SamplingCard } from '../../src/shared/samplingProtocol';
 
 /** A clock whose timers run only when the test advances it. */
 class FakeClock implements Clock {
@@ -26,12 +28,26 @@ class FakeClock implements Clock {
 }
 
 const origin = { reportedName: 'srv', toolCall: { name: 'tool' } };
+const live = () => ({ signal: new AbortController().signal, timeoutMs: 0, origin });
+const info = (reason = 'r'): ElicitationCard => ({ mode: 'refused', requestedMode: 'form', reason });
+const sampling = (): SamplingCard => ({
+  phase: 'review',
+  policy: 'ask',
+  messages: [],
+  systemPrompt: { original: { text: '', length: 0, truncated: false }, present: false },
+  maxTokens: { requested: 10, ceiling: 10, value: 10, clamped: false },
+  models: [],
+  modelReason: '',
+  hiddenModels: 0,
+  notices: [],
+  edits: [],
+});
 
 describe('request broker', () => {
   it('never gives two sessions the same card id (the webview keeps drafts by id)', () => {
     const first = new RequestBroker(new FakeClock());
     const second = new RequestBroker(new FakeClock());
-    const open = (broker: RequestBroker) => broker.open<string, string>('sampling', 'one', 'card', { signal: new AbortController().signal, timeoutMs: 0, origin }).id;
+    const open = (broker: RequestBroker) => broker.open('sampling', 'one', sampling(), live()).id;
     const a = open(first);
     const b = open(second);
     assert.notEqual(a, b);
@@ -41,22 +57,23 @@ describe('request broker', () => {
 
   it('keeps requests in arrival order and routes actions to their owner only', () => {
     const broker = new RequestBroker(new FakeClock());
-    const a = broker.open<string, string>('sampling', 'one', 'card a', { signal: new AbortController().signal, timeoutMs: 0, origin });
-    const b = broker.open<string, string>('elicitation', 'two', 'card b', { signal: new AbortController().signal, timeoutMs: 0, origin });
+    const a = broker.open('sampling', 'one', sampling(), live());
+    const b = broker.open('elicitation', 'two', info(), live());
     const got: string[] = [];
-    a.onAction((x) => got.push(`a:${x}`));
-    b.onAction((x) => got.push(`b:${x}`));
+    a.onAction((x) => got.push(`a:${x.type}`));
+    b.onAction((x) => got.push(`b:${x.type}`));
     assert.deepEqual(broker.pending().map((e) => e.id), [a.id, b.id]);
-    assert.equal(broker.dispatch(b.id, 'accept'), true);
-    assert.equal(broker.dispatch('sampling-999', 'x'), false);
-    assert.deepEqual(got, ['b:accept']);
+    assert.equal(broker.dispatch(b.id, { type: 'decline' }), true);
+    assert.equal(broker.dispatch('sampling-999', { type: 'reject' }), false);
+    assert.equal(broker.dispatch(a.id, { type: 'decline' }), false, 'an elicitation action never reaches a sampling card');
+    assert.deepEqual(got, ['b:decline']);
   });
 
   it('moves an answered request to history and reports it once', () => {
     const broker = new RequestBroker(new FakeClock());
     const finished: string[] = [];
     broker.onDidFinish(({ finished: f }) => finished.push(`${f.id}:${f.outcome}`));
-    const h = broker.open('elicitation', 's', {}, { signal: new AbortController().signal, timeoutMs: 0, origin });
+    const h = broker.open('elicitation', 's', info(), live());
     h.finish('accepted', 'ok');
     h.finish('accepted', 'again');
     assert.equal(broker.pending().length, 0);
@@ -67,14 +84,14 @@ describe('request broker', () => {
   it('times a review out, keeps the card marked until dismissed, and ignores late actions', () => {
     const clock = new FakeClock();
     const broker = new RequestBroker(clock);
-    const h = broker.open('sampling', 's', {}, { signal: new AbortController().signal, timeoutMs: 60_000, origin });
+    const h = broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 60_000 });
     assert.equal(h.entry.deadline, clock.time + 60_000);
     clock.advance(60_000);
     assert.ok(h.signal.aborted);
     assert.ok(h.signal.reason instanceof ReviewAbortedError && h.signal.reason.kind === 'timeout');
     assert.equal(broker.pending()[0]?.closed?.kind, 'timeout');
     assert.equal(broker.openCount, 0);
-    assert.equal(broker.dispatch(h.id, 'late'), false);
+    assert.equal(broker.dispatch(h.id, { type: 'reject' }), false);
     broker.dismiss(h.id);
     assert.equal(broker.pending().length, 0);
   });
@@ -83,8 +100,8 @@ describe('request broker', () => {
     const broker = new RequestBroker(new FakeClock());
     const cancel = new AbortController();
     const gone = new AbortController();
-    const a = broker.open('sampling', 's', {}, { signal: cancel.signal, timeoutMs: 0, origin });
-    const b = broker.open('sampling', 's', {}, { signal: gone.signal, timeoutMs: 0, origin });
+    const a = broker.open('sampling', 's', sampling(), { ...live(), signal: cancel.signal });
+    const b = broker.open('sampling', 's', sampling(), { ...live(), signal: gone.signal });
     cancel.abort(new Error('cancelled'));
     gone.abort(new ConnectionGoneError());
     assert.equal((a.signal.reason as ReviewAbortedError).kind, 'cancelled-by-server');
@@ -94,14 +111,90 @@ describe('request broker', () => {
 
   it('handles a signal that was already aborted when the request arrived', async () => {
     const broker = new RequestBroker(new FakeClock());
-    const h = broker.open('elicitation', 's', {}, { signal: AbortSignal.abort(new ConnectionGoneError()), timeoutMs: 0, origin });
+    const h = broker.open('elicitation', 's', info(), { ...live(), signal: AbortSignal.abort(new ConnectionGoneError()) });
     await new Promise((r) => queueMicrotask(() => r(undefined)));
     assert.equal((h.signal.reason as ReviewAbortedError).kind, 'server-gone');
   });
 
+  it('wait() settles once: the first answer wins, later actions and answers are ignored', async () => {
+    const broker = new RequestBroker(new FakeClock());
+    const h = broker.open('elicitation', 's', info(), live());
+    const seen: string[] = [];
+    const { done, settle } = h.wait<string>({
+      onAction: (action, s) => {
+        seen.push(action.type);
+        s.resolve(action.type, 'declined', 'no');
+      },
+    });
+    assert.equal(broker.dispatch(h.id, { type: 'decline' }), true);
+    assert.equal(broker.dispatch(h.id, { type: 'cancel' }), false, 'the card left with the first answer');
+    settle.reject(new Error('late'), 'error', 'late');
+    assert.equal(await done, 'decline');
+    assert.deepEqual(seen, ['decline']);
+    assert.equal(settle.settled, true);
+    assert.deepEqual(broker.history().map((e) => e.outcome), ['declined']);
+  });
+
+  it('wait() maps an abort through onAbort: a value resolves, a throw rejects, none rejects with the abort', async () => {
+    const clock = new FakeClock();
+    const broker = new RequestBroker(clock);
+    const timed = broker.open('elicitation', 's', info(), { ...live(), timeoutMs: 5 });
+    const byValue = timed.wait<string>({ onAction: () => undefined, onAbort: (reason) => `answered ${reason.kind}` });
+    const server = new AbortController();
+    const cancelled = broker.open('sampling', 's', sampling(), { ...live(), signal: server.signal });
+    const byThrow = cancelled.wait<string>({
+      onAction: () => undefined,
+      onAbort: (reason) => {
+        throw new Error(`mapped ${reason.kind}`);
+      },
+    });
+    const gone = new AbortController();
+    const plain = broker.open('sampling', 's', sampling(), { ...live(), signal: gone.signal }).wait<string>({ onAction: () => undefined });
+    clock.advance(5);
+    server.abort(new Error('cancel'));
+    gone.abort(new ConnectionGoneError());
+    assert.equal(await byValue.done, 'answered timeout');
+    await assert.rejects(byThrow.done, /mapped cancelled-by-server/);
+    await assert.rejects(plain.done, (err: unknown) => err instanceof ReviewAbortedError && err.kind === 'server-gone');
+    assert.equal(broker.openCount, 0);
+    assert.equal(broker.pending().length, 3, 'aborted cards stay (closed) until dismissed');
+  });
+
+  it('reports each change as a delta: added, only the changed fields, streamed text, removed', () => {
+    const broker = new RequestBroker(new FakeClock());
+    const changes: string[] = [];
+    broker.onDidChangeEntry((c) => {
+      if (c.type === 'updated') changes.push(`updated:${Object.keys(c.patch ?? {}).join(',')}`);
+      else if (c.type === 'streamed') changes.push(`streamed:${c.entry.kind === 'sampling' ? c.delta.append : ''}`);
+      else changes.push(c.type);
+    });
+    const h = broker.open('sampling', 's', sampling(), live());
+    h.update({ phase: 'running', completion: { runId: 1, text: { text: 'He', length: 2, truncated: false }, toolUses: [], streaming: true, modelId: 'm', modelLabel: 'M', outputTokens: 0 } });
+    h.stream({ runId: 1, append: 'llo', length: 5 });
+    h.stream({ runId: 2, append: 'other run', length: 99 });
+    const entry = broker.pending()[0];
+    assert.equal(entry.kind === 'sampling' ? entry.card.completion?.text.text : undefined, 'Hello', 'the stored card follows the stream');
+    assert.equal(entry.kind === 'sampling' ? entry.card.phase : undefined, 'running');
+    h.finish('sent', 'done');
+    assert.deepEqual(changes, ['added', 'updated:phase,completion', 'streamed:llo', 'streamed:other run', 'history', 'removed']);
+  });
+
+  it('rejects every open request of one server, and only those', () => {
+    const broker = new RequestBroker(new FakeClock());
+    const got: string[] = [];
+    const a = broker.open('sampling', 'noisy', sampling(), live());
+    const b = broker.open('elicitation', 'noisy', info(), live());
+    const c = broker.open('sampling', 'quiet', sampling(), live());
+    a.onAction((x) => got.push(`a:${x.type}`));
+    b.onAction((x) => got.push(`b:${x.type}`));
+    c.onAction((x) => got.push(`c:${x.type}`));
+    assert.equal(broker.rejectAll('noisy'), 2);
+    assert.deepEqual(got, ['a:reject', 'b:decline']);
+  });
+
   it('keeps a bounded history', () => {
     const broker = new RequestBroker(new FakeClock());
-    for (let i = 0; i < 80; i++) broker.open('sampling', 's', {}, { signal: new AbortController().signal, timeoutMs: 0, origin }).finish('sent', String(i));
+    for (let i = 0; i < 80; i++) broker.open('sampling', 's', sampling(), live()).finish('sent', String(i));
     assert.equal(broker.history().length, 50);
     assert.equal(broker.history()[0].summary, '79');
   });
@@ -120,12 +213,12 @@ describe('elicitation audit', () => {
     const clock = new FakeClock();
     const broker = new RequestBroker(clock);
     recordElicitations(broker, audit);
-    const a = broker.open('elicitation', 'forms', {}, { signal: new AbortController().signal, timeoutMs: 0, origin });
+    const a = broker.open('elicitation', 'forms', info(), live());
     clock.advance(1500);
     a.finish('declined', 'no thanks');
-    broker.open('elicitation', 'forms', {}, { signal: new AbortController().signal, timeoutMs: 10, origin });
+    broker.open('elicitation', 'forms', info(), { ...live(), timeoutMs: 10 });
     clock.advance(10);
-    broker.open('sampling', 'model', {}, { signal: new AbortController().signal, timeoutMs: 0, origin }).finish('sent', 'x');
+    broker.open('sampling', 'model', sampling(), live()).finish('sent', 'x');
     await new Promise((r) => setTimeout(r, 50));
     const entries = await audit.readRecent(10);
     assert.deepEqual(entries.map((e) => [e.kind, e.server, e.outcome, e.tool]), [

@@ -227,3 +227,22 @@ describe('sign-in settings of remote entries', () => {
     assert.match(found.message, /secret storage/);
   });
 });
+
+describe('exposeToChat', () => {
+  it('defaults to true, can be turned off per server, and must be a boolean', () => {
+    assert.equal(ok('a', { command: 'node' }).exposeToChat, true);
+    assert.equal(ok('b', { type: 'http', url: 'https://example.com/mcp', exposeToChat: false }).exposeToChat, false);
+    assert.equal(issue('c', { command: 'node', exposeToChat: 'no' }).field, 'exposeToChat');
+  });
+
+  it('changes no connection: toggling it does not restart the server', () => {
+    assert.ok(sameConnection(ok('a', { command: 'node' }), ok('a', { command: 'node', exposeToChat: false })));
+  });
+
+  it('is declared for both kinds of entry in package.json', async () => {
+    const pkg = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')));
+    const branches = pkg.contributes.configuration.properties['mcpApprovalHost.servers'].additionalProperties.anyOf;
+    for (const branch of branches) assert.equal(branch.properties.exposeToChat.type, 'boolean');
+    assert.equal(pkg.contributes.configuration.properties['mcpApprovalHost.chat.exposeServers'].default, true);
+  });
+});

@@ -5,7 +5,8 @@ import { ElicitationCoordinator, type UrlOpener } from '../../src/host/elicitati
 import { ConnectionGoneError, HostError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError, type BrokerEntry } from '../../src/host/requests/broker';
 import type { Clock, ElicitationParams, ServerRequestContext } from '../../src/host/types';
-import type { ElicitationCard, UrlElicitationCard } from '../../src/shared/elicitationProtocol';
+import type { UrlElicitationCard } from '../../src/shared/elicitationProtocol';
+import { parseWebviewMessage } from '../../src/shared/protocol';
 
 /** A clock whose timers fire only when the test advances it. */
 class FakeClock implements Clock {
@@ -62,13 +63,18 @@ function setup(timeoutMs = 60_000) {
     toolCalls: [{ name: 'book', arguments: { x: 1 }, startedAt: 5 }],
     signal: server.signal,
   };
-  const card = (): BrokerEntry<ElicitationCard> => {
+  const card = (): BrokerEntry<'elicitation'> => {
     const entries = broker.pending();
     assert.equal(entries.length, 1, 'exactly one card');
-    return entries[0] as BrokerEntry<ElicitationCard>;
+    return entries[0] as BrokerEntry<'elicitation'>;
   };
-  const act = (action: unknown) => assert.equal(broker.dispatch(card().id, action), true);
-  return { clock, broker, opener, coordinator, server, ctx, card, act };
+  // Actions enter as the webview sends them, through the one parser at the boundary.
+  const send = (action: unknown): boolean => {
+    const msg = parseWebviewMessage({ type: 'action', id: card().id, kind: 'elicitation', action });
+    return msg?.type === 'action' && broker.dispatch(msg.id, msg.action);
+  };
+  const act = (action: unknown) => assert.equal(send(action), true);
+  return { clock, broker, opener, coordinator, server, ctx, card, act, send };
 }
 
 const form = (message = 'Tell us') => ({ message, requestedSchema: FORM_SCHEMA }) as ElicitationParams;
@@ -129,10 +135,11 @@ describe('ElicitationCoordinator: form mode', () => {
     const s = setup();
     let settled = false;
     void s.coordinator.elicit(form(), s.ctx).finally(() => (settled = true));
-    s.act({ type: 'accept', values: { name: { nested: true } } });
-    s.act({ type: 'accept' });
+    assert.equal(s.send({ type: 'accept', values: { name: { nested: true } } }), false);
+    assert.equal(s.send({ type: 'accept' }), false);
     s.act({ type: 'openUrl' });
-    s.act('accept');
+    assert.equal(s.send('accept'), false);
+    assert.equal(s.broker.dispatch(s.card().id, { type: 'reject' }), false, 'a sampling action never reaches an elicitation card');
     await tick();
     assert.equal(settled, false);
     const c = s.card().card;
@@ -265,7 +272,8 @@ describe('ElicitationCoordinator: URL mode', () => {
     const s = setup();
     const codes = async (u: string) => {
       const p = s.coordinator.elicit(url(u, u), s.ctx);
-      const entry = s.broker.pending().at(-1) as BrokerEntry<UrlElicitationCard>;
+      const entry = s.broker.pending().at(-1) as BrokerEntry<'elicitation'>;
+      if (entry.card.mode !== 'url') throw new Error('not a URL card');
       const found = entry.card.url.warnings.map((w) => w.code);
       s.broker.dispatch(entry.id, { type: 'cancel' });
       await p;
@@ -325,7 +333,7 @@ describe('ElicitationCoordinator: URL mode', () => {
     const s = setup();
     const origin = { toolCall: { name: 'read_tickets' } };
     const answers = s.coordinator.presentRequiredUrls('srv', [{ mode: 'url', message: 'Sign in', elicitationId: 'x1', url: 'https://auth.example.com/' }, { mode: 'url', message: 'Bad', elicitationId: 'x2', url: 'file:///etc/passwd' }], origin, new AbortController().signal);
-    const [urlEntry, refused] = s.broker.pending() as BrokerEntry<ElicitationCard>[];
+    const [urlEntry, refused] = s.broker.pending() as BrokerEntry<'elicitation'>[];
     assert.ok(urlEntry?.card.mode === 'url' && urlEntry.card.requiredBy === 'read_tickets');
     assert.equal(refused?.card.mode, 'refused');
     s.broker.dispatch(urlEntry.id, { type: 'openUrl' });

@@ -15,6 +15,7 @@ describe('HostOAuthProvider', () => {
   it('keeps client and tokens per issuer; without ctx the current tokens are read', async () => {
     const store = new MemorySecretStore();
     const p = provider(store);
+    p.interactive = true;
     const as1 = { issuer: 'https://as1.example' };
     const as2 = { issuer: 'https://as2.example' };
     await p.saveClientInformation({ client_id: 'one', redirect_uris: ['http://127.0.0.1:5555/callback'] }, as1);
@@ -32,6 +33,7 @@ describe('HostOAuthProvider', () => {
     const store = new MemorySecretStore();
     await provider(store).saveClientInformation({ client_id: 'old', redirect_uris: ['vscode://x/auth-callback'] }, { issuer: 'https://as' });
     const loopback = provider(store, flow('http://127.0.0.1:4000/callback', 'http://127.0.0.1/callback'));
+    loopback.interactive = true;
     assert.equal(await loopback.clientInformation({ issuer: 'https://as' }), undefined);
     assert.deepEqual(loopback.clientMetadata.redirect_uris, ['http://127.0.0.1/callback']);
   });
@@ -54,6 +56,19 @@ describe('HostOAuthProvider', () => {
     await p.signOut();
     assert.equal(store.values.size, 0);
     assert.equal(await p.tokens(), undefined);
+  });
+
+  it('registers no client before the person signs in: without one, a non-interactive provider needs sign-in', async () => {
+    const store = new MemorySecretStore();
+    const p = provider(store);
+    await assert.rejects(p.clientInformation({ issuer: 'https://as' }), SignInRequiredError);
+    p.interactive = true;
+    assert.equal(await p.clientInformation({ issuer: 'https://as' }), undefined, 'Sign In may register');
+    await p.saveClientInformation({ client_id: 'kept', redirect_uris: ['http://127.0.0.1:5555/callback'] }, { issuer: 'https://as' });
+    p.interactive = false;
+    assert.equal((await p.clientInformation({ issuer: 'https://as' }))?.client_id, 'kept', 'a stored client is used at start-up');
+    const machine = new HostOAuthProvider({ server: 's', serverUrl: SERVER, store: new MemorySecretStore(), flow: flow(), clientName: 'test', grant: 'client_credentials' });
+    assert.equal(await machine.clientInformation({ issuer: 'https://as' }), undefined, 'a machine client has no person to wait for');
   });
 
   it('a machine-to-machine client has no redirect and asks for client_credentials', () => {

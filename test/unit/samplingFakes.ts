@@ -10,7 +10,7 @@ import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
 import type { ModelInfo } from '../../src/host/sampling/modelSelection';
 import type { ModelRunner, ModelRunRequest } from '../../src/host/sampling/runner';
 import type { Clock, SamplingParams, ServerRequestContext } from '../../src/host/types';
-import type { SamplingAction, SamplingCard } from '../../src/shared/samplingProtocol';
+import type { SamplingAction } from '../../src/shared/samplingProtocol';
 
 /** A clock whose time only moves when the test says so. */
 export class FakeClock implements Clock {
@@ -32,6 +32,11 @@ export class FakeClock implements Clock {
     const due = this.timers.filter((t) => t.live && t.at <= this.time).sort((a, b) => a.at - b.at);
     this.timers = this.timers.filter((t) => t.live && t.at > this.time);
     for (const t of due) t.fn();
+  }
+
+  /** Timers set and not yet run or disposed. */
+  get pending(): number {
+    return this.timers.filter((t) => t.live).length;
   }
 }
 
@@ -143,17 +148,17 @@ export class Rig {
   }
 
   /** The newest pending card (waits for it to appear). */
-  async card(): Promise<BrokerEntry<SamplingCard>> {
+  async card(): Promise<BrokerEntry<'sampling'>> {
     await until(() => this.broker.pending().length > 0, 'a card');
-    return this.broker.pending().at(-1) as BrokerEntry<SamplingCard>;
+    return this.broker.pending().at(-1) as BrokerEntry<'sampling'>;
   }
 
-  act(entry: BrokerEntry<SamplingCard>, action: SamplingAction): boolean {
+  act(entry: BrokerEntry<'sampling'>, action: SamplingAction): boolean {
     return this.broker.dispatch(entry.id, action);
   }
 
   /** Clicks Run with the preselected model and no edits. */
-  run(entry: BrokerEntry<SamplingCard>, edits: Partial<Extract<SamplingAction, { type: 'run' }>['edits']> = {}): boolean {
+  run(entry: BrokerEntry<'sampling'>, edits: Partial<Extract<SamplingAction, { type: 'run' }>['edits']> = {}): boolean {
     return this.act(entry, { type: 'run', modelId: entry.card.modelId ?? '', edits: { messages: [], ...edits } });
   }
 }

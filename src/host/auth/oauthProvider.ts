@@ -20,8 +20,11 @@ import {
   type OAuthDiscoveryState,
   type StoredOAuthClientInformation,
   type StoredOAuthTokens,
+  resourceUrlFromServerUrl,
 } from '@modelcontextprotocol/client';
 import { randomBytes } from 'node:crypto';
+import { EnterpriseIdp, type EnterpriseIdpOptions } from './enterprise';
+import { legacyDiscovery } from './legacyDiscovery';
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow, type SecretStore } from './types';
 
 /** How one server's entry configures sign-in. */
@@ -43,12 +46,24 @@ export interface OAuthOptions {
   clientMetadataUrl?: string;
   /**
    * `client_credentials`: a machine-to-machine client (no browser, no person);
-   * needs `clientId` and `clientSecret` or `privateKey`. Default: `authorization_code`.
+   * needs `clientId` and `clientSecret` or `privateKey`.
+   * `enterprise`: enterprise-managed authorization (SEP-990): an ID token from
+   * `enterpriseIdp` is exchanged for an ID-JAG, which the pre-registered
+   * `clientId` trades for tokens with the JWT-bearer grant.
+   * Default: `authorization_code`.
    */
-  grant?: 'authorization_code' | 'client_credentials';
+  grant?: OAuthGrant;
   /** Authenticates a client_credentials client with a signed JWT (private_key_jwt, RFC 7523). */
   privateKey?: { pem: string; alg: string };
+  /** The enterprise identity provider (`grant: 'enterprise'`). */
+  enterpriseIdp?: EnterpriseIdpOptions;
 }
+
+/** The grants a server entry may choose. */
+export type OAuthGrant = 'authorization_code' | 'client_credentials' | 'enterprise';
+
+/** RFC 7523 §2.1: the JWT-bearer authorization grant. */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 interface IssuerRecord {
   client?: StoredOAuthClientInformation;
@@ -84,6 +99,12 @@ export class HostOAuthProvider implements OAuthClientProvider {
   private pending: PendingAuthorization | undefined;
   private pendingAbort: AbortController | undefined;
   private expectedState: string | undefined;
+  /** Enterprise grant: the IdP, and what the SDK discovered about the MCP server. */
+  readonly enterprise: EnterpriseIdp | undefined;
+  private authorizationServer: string | undefined;
+  private resource: string | undefined;
+  /** Enterprise grant: the IdP sign-in in the browser, awaited by `completeAuthorization`. */
+  private pendingIdp: Promise<string> | undefined;
 
   /** Set for private_key_jwt: signs the client assertion of each token request. */
   readonly addClientAuthentication: AddClientAuthentication | undefined;
@@ -91,15 +112,22 @@ export class HostOAuthProvider implements OAuthClientProvider {
   constructor(private readonly options: OAuthOptions) {
     const key = options.privateKey;
     if (key && options.clientId) this.addClientAuthentication = createPrivateKeyJwtAuth({ issuer: options.clientId, subject: options.clientId, privateKey: key.pem, alg: key.alg });
+    if (options.grant === 'enterprise') {
+      if (!options.enterpriseIdp || options.clientId === undefined) throw new AuthFailedError('registration', 'enterprise sign-in needs "enterpriseIdp" and a pre-registered "clientId"');
+      this.enterprise = new EnterpriseIdp(options.enterpriseIdp, options.store);
+    }
   }
 
   private get machine(): boolean {
     return this.options.grant === 'client_credentials';
   }
 
-  /** Undefined for a machine-to-machine client: the SDK then runs the non-interactive grant. */
+  /**
+   * Undefined for a machine-to-machine or enterprise client: the SDK then runs
+   * the grant of `prepareTokenRequest` instead of a browser redirect.
+   */
   get redirectUrl(): string | undefined {
-    return this.machine ? undefined : this.options.flow.redirectUrl;
+    return this.machine || this.enterprise ? undefined : this.options.flow.redirectUrl;
   }
 
   private get registeredRedirectUrl(): string {
@@ -112,6 +140,15 @@ export class HostOAuthProvider implements OAuthClientProvider {
 
   get clientMetadata(): OAuthClientMetadata {
     const secret = this.options.clientSecret !== undefined;
+    if (this.enterprise) {
+      return {
+        client_name: this.options.clientName,
+        redirect_uris: [],
+        grant_types: [JWT_BEARER_GRANT],
+        token_endpoint_auth_method: secret ? 'client_secret_basic' : 'none',
+        ...(this.options.scopes?.length && { scope: this.options.scopes.join(' ') }),
+      };
+    }
     if (this.machine) {
       return {
         client_name: this.options.clientName,
@@ -145,8 +182,12 @@ export class HostOAuthProvider implements OAuthClientProvider {
     const client = issuer === undefined ? undefined : record.issuers[issuer]?.client;
     // A registration for another redirect URI (the flow changed) is useless: register again.
     const uris = (client as { redirect_uris?: unknown } | undefined)?.redirect_uris;
-    if (Array.isArray(uris) && !uris.includes(this.registeredRedirectUrl)) return undefined;
-    return client;
+    const usable = Array.isArray(uris) && !uris.includes(this.registeredRedirectUrl) ? undefined : client;
+    // Without a client the SDK registers one (dynamic registration) before it
+    // sends the person to the browser: nobody asked to sign in yet (start-up),
+    // so nothing is registered until Sign In.
+    if (usable === undefined && !this.interactive && this.redirectUrl !== undefined) throw new SignInRequiredError(this.options.server);
+    return usable;
   }
 
   async saveClientInformation(info: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
@@ -168,16 +209,72 @@ export class HostOAuthProvider implements OAuthClientProvider {
     this.discovery = undefined;
   }
 
-  /** The client_credentials token request; undefined (the SDK's default) for the code flow. */
-  prepareTokenRequest(scope?: string): URLSearchParams | undefined {
+  /**
+   * The client_credentials token request, or the enterprise JWT-bearer
+   * request (after the ID-JAG token exchange); undefined (the SDK's default)
+   * for the code flow.
+   */
+  prepareTokenRequest(scope?: string): URLSearchParams | Promise<URLSearchParams> | undefined {
+    if (this.enterprise) return this.prepareEnterpriseRequest(this.enterprise, scope);
     if (!this.machine) return undefined;
     const params = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scope) params.set('scope', scope);
     return params;
   }
 
+  /** Called by the SDK's `auth()` with the authorization server's issuer (the ID-JAG's audience). */
+  saveAuthorizationServerUrl(url: string): void {
+    this.authorizationServer = url;
+  }
+
+  /** Called by the SDK's `auth()` with the resource from the server's protected resource metadata. */
+  saveResourceUrl(url: string): void {
+    this.resource = url;
+  }
+
+  /**
+   * SEP-990: a usable ID token (stored; refreshed; or, when the person asked
+   * to sign in, from the IdP in the browser), exchanged at the IdP for an
+   * ID-JAG naming this server's authorization server and resource.
+   */
+  private async prepareEnterpriseRequest(idp: EnterpriseIdp, scope: string | undefined): Promise<URLSearchParams> {
+    const audience = this.authorizationServer;
+    if (audience === undefined) throw new AuthFailedError('discovery', "the server's authorization server was not discovered");
+    // Without protected resource metadata, the canonical server URI is the resource (MCP authorization, "Resource Parameter").
+    const resource = this.resource ?? resourceUrlFromServerUrl(this.options.serverUrl).href;
+    const idToken = await idp.idToken();
+    if (idToken === undefined) {
+      if (!this.interactive) throw new SignInRequiredError(this.options.server);
+      // The browser sign-in at the IdP runs outside this attempt (and its connect
+      // deadline), like the code flow's: `completeAuthorization` waits for it.
+      this.pendingAbort?.abort(new Error('superseded'));
+      this.pendingAbort = new AbortController();
+      const signIn = idp.signIn(this.options.flow, this.pendingAbort.signal);
+      signIn.catch(() => undefined);
+      this.pendingIdp = signIn;
+      throw new AuthFailedError('consent', 'waiting for the sign-in at the identity provider');
+    }
+    const assertion = await idp.requestGrant({ idToken, audience, resource, scope });
+    const params = new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion });
+    if (scope) params.set('scope', scope);
+    return params;
+  }
+
   saveDiscoveryState(state: OAuthDiscoveryState): void {
     this.discovery = state;
+  }
+
+  /**
+   * When `err` is the SDK refusing a 2025-03-26 server's metadata whose
+   * issuer has a path on the server's own origin (see legacyDiscovery.ts),
+   * keeps that metadata as the discovery state, so the next attempt uses it;
+   * false when the refusal stands.
+   */
+  async acceptLegacyMetadata(err: unknown): Promise<boolean> {
+    const legacy = await legacyDiscovery(this.options.serverUrl, err);
+    if (!legacy) return false;
+    this.discovery = { authorizationServerUrl: legacy.authorizationServerUrl, authorizationServerMetadata: legacy.authorizationServerMetadata };
+    return true;
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {
@@ -220,7 +317,7 @@ export class HostOAuthProvider implements OAuthClientProvider {
 
   /** True while an authorization started by `redirectToAuthorization` awaits its redirect. */
   get hasPendingAuthorization(): boolean {
-    return this.pending !== undefined;
+    return this.pending !== undefined || this.pendingIdp !== undefined;
   }
 
   /**
@@ -228,6 +325,13 @@ export class HostOAuthProvider implements OAuthClientProvider {
    * exchanges the code (the SDK checks `iss` against the recorded issuer).
    */
   async completeAuthorization(fetchFn?: typeof fetch): Promise<void> {
+    const idp = this.pendingIdp;
+    if (idp) {
+      // The enterprise IdP sign-in: the next attempt exchanges the stored ID token.
+      this.pendingIdp = undefined;
+      await idp;
+      return;
+    }
     const pending = this.pending;
     if (!pending) throw new AuthFailedError('callback', 'no sign-in is in progress');
     this.pending = undefined;
@@ -258,12 +362,13 @@ export class HostOAuthProvider implements OAuthClientProvider {
     return (await this.tokens()) !== undefined;
   }
 
-  /** Forgets every credential of this server and stops a pending sign-in. */
+  /** Forgets every credential of this server (and its enterprise IdP sign-in) and stops a pending sign-in. */
   async signOut(): Promise<void> {
     this.dispose();
     this.verifier = undefined;
     this.discovery = undefined;
     await this.options.store.delete(credentialKey(this.options.serverUrl));
+    await this.enterprise?.signOut();
   }
 
   /** Stops a pending sign-in (the connection is going away). */
@@ -271,6 +376,7 @@ export class HostOAuthProvider implements OAuthClientProvider {
     this.pendingAbort?.abort(new Error('cancelled'));
     this.pendingAbort = undefined;
     this.pending = undefined;
+    this.pendingIdp = undefined;
   }
 
   private async read(): Promise<ServerRecord> {

@@ -14,15 +14,21 @@ export const MAX_SIGN_IN_ROUNDS = 2;
 
 /** Runs `attempt`, completing a started authorization and retrying at most `maxRounds` times. */
 export async function withAuthorization<T>(provider: HostOAuthProvider | undefined, attempt: () => Promise<T>, maxRounds = MAX_SIGN_IN_ROUNDS): Promise<T> {
-  for (let round = 0; ; round++) {
+  let legacyTried = false;
+  for (let round = 0; ; ) {
     try {
       return await attempt();
     } catch (err) {
       if (!provider) throw err;
       const signIn = findInCauses(err, (e): e is SignInRequiredError => e instanceof SignInRequiredError);
       if (signIn) throw signIn;
+      // A 2025-03-26 server whose issuer has a path: once, with its metadata (legacyDiscovery.ts).
+      if (!legacyTried && !provider.hasPendingAuthorization) {
+        legacyTried = true;
+        if (await provider.acceptLegacyMetadata(err)) continue;
+      }
       if (!provider.hasPendingAuthorization) throw err;
-      if (round >= maxRounds) {
+      if (round++ >= maxRounds) {
         provider.dispose();
         throw err;
       }

@@ -5,10 +5,10 @@
  */
 import type { ElicitResult } from '@modelcontextprotocol/client';
 import { validateForm, type AcceptedUrl } from '../../shared/elicitation';
-import { parseElicitationAction, type ElicitationAction, type ElicitationCard, type FormElicitationCard, type RefusedElicitationCard, type UrlElicitationCard } from '../../shared/elicitationProtocol';
+import type { ElicitationAction, ElicitationCard, FormElicitationCard, RefusedElicitationCard, UrlElicitationCard } from '../../shared/elicitationProtocol';
 import { Disposable } from '../disposable';
 import { HostError } from '../errors';
-import { ReviewAbortedError, type RequestBroker, type RequestOrigin, type ReviewHandle } from '../requests/broker';
+import type { RequestBroker, RequestOrigin, ReviewHandle } from '../requests/broker';
 import { originOf } from '../requests/origin';
 import type { ElicitationHandler, ElicitationParams, LogSink, ServerRequestContext } from '../types';
 import { CompletionTracker } from './completions';
@@ -33,7 +33,7 @@ export interface ElicitationCoordinatorDeps {
   log?: LogSink;
 }
 
-type Handle = ReviewHandle<ElicitationCard, unknown>;
+type Handle = ReviewHandle<'elicitation'>;
 type Answer = (result: ElicitResult, outcome: string, summary: string) => void;
 type Checked<K extends CheckedElicitation['kind']> = Extract<CheckedElicitation, { kind: K }>;
 
@@ -105,7 +105,7 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
   }
 
   private runForm(server: string, origin: RequestOrigin, checked: Checked<'form'>, signal: AbortSignal): Promise<ElicitResult> {
-    let card: FormElicitationCard = { mode: 'form', message: checked.message, form: checked.form, sensitive: checked.sensitive };
+    const card: FormElicitationCard = { mode: 'form', message: checked.message, form: checked.form, sensitive: checked.sensitive };
     const handle = this.open(server, card, origin, signal);
     return this.waitForAnswer(handle, checked.message, (action, answer) => {
       if (action.type !== 'accept') return this.answerPlain(action, answer, checked.message);
@@ -116,8 +116,7 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
         answer({ action: 'accept', content: result.content }, 'accepted', `${summarize(checked.message)} (${n} field${n === 1 ? '' : 's'} sent)`);
         return;
       }
-      card = { ...card, hostErrors: result.errors };
-      handle.update(card);
+      handle.update({ hostErrors: result.errors });
     }).done;
   }
 
@@ -130,17 +129,17 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
       if (action.type !== 'openUrl') return this.answerPlain(action, answer, checked.message);
       if (confirming) return;
       confirming = true;
-      handle.update({ ...base, status: { kind: 'confirming' } });
+      handle.update({ status: { kind: 'confirming' } });
       this.deps.urlOpener.confirmAndOpen({ server, url: checked.url, signal: handle.signal }).then(
         (outcome) => {
           confirming = false;
           if (handle.signal.aborted) return;
           if (outcome === 'opened') answer({ action: 'accept' }, 'accepted', `Opened ${checked.url.host} in the browser`);
-          else handle.update(base);
+          else handle.update({ status: undefined });
         },
         (err: unknown) => {
           confirming = false;
-          handle.update({ ...base, status: { kind: 'failed', message: `The link could not be opened: ${err instanceof Error ? err.message : String(err)}` } });
+          handle.update({ status: { kind: 'failed', message: `The link could not be opened: ${err instanceof Error ? err.message : String(err)}` } });
         },
       );
     });
@@ -158,7 +157,7 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
   }
 
   private open(server: string, card: ElicitationCard, origin: RequestOrigin, signal: AbortSignal): Handle {
-    return this.deps.broker.open<ElicitationCard, unknown>('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs() });
+    return this.deps.broker.open('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs() });
   }
 
   /**
@@ -168,37 +167,20 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
    * also returned so others (the complete notification) can close the card.
    */
   private waitForAnswer(handle: Handle, message: string, decide: (action: ElicitationAction, answer: Answer) => void): { done: Promise<ElicitResult>; answer: Answer } {
-    let settle: { resolve(result: ElicitResult): void; reject(err: unknown): void } | undefined;
-    const done = new Promise<ElicitResult>((resolve, reject) => (settle = { resolve, reject }));
-    let settled = false;
     const server = handle.entry.server;
-    const cleanup = () => {
-      settled = true;
-      sub.dispose();
-      handle.signal.removeEventListener('abort', onAbort);
-    };
-    const answer: Answer = (result, outcome, summary) => {
-      if (settled) return;
-      cleanup();
-      handle.finish(outcome, summary);
-      this.deps.log?.info(`Elicitation ${handle.id} from "${server}": ${outcome}`);
-      settle?.resolve(result);
-    };
-    const onAbort = () => {
-      if (settled) return;
-      cleanup();
-      const reason: unknown = handle.signal.reason;
-      if (reason instanceof ReviewAbortedError && reason.kind === 'timeout') {
+    const { done, settle } = handle.wait<ElicitResult>({
+      onAction: (action) => decide(action, answer),
+      onAbort: (reason) => {
+        if (reason.kind !== 'timeout') throw reason;
         this.deps.log?.info(`Elicitation ${handle.id} from "${server}" timed out; answered cancel (${summarize(message)})`);
-        settle?.resolve({ action: 'cancel' });
-      } else settle?.reject(reason);
-    };
-    const sub = handle.onAction((raw) => {
-      const action = parseElicitationAction(raw);
-      if (action && !settled) decide(action, answer);
+        return { action: 'cancel' };
+      },
     });
-    if (handle.signal.aborted) onAbort();
-    else handle.signal.addEventListener('abort', onAbort, { once: true });
+    const answer: Answer = (result, outcome, summary) => {
+      if (settle.settled) return;
+      settle.resolve(result, outcome, summary);
+      this.deps.log?.info(`Elicitation ${handle.id} from "${server}": ${outcome}`);
+    };
     return { done, answer };
   }
 
@@ -206,7 +188,7 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
   private showRefused(server: string, origin: RequestOrigin, checked: Checked<'refused'>): void {
     const card: RefusedElicitationCard = { mode: 'refused', requestedMode: checked.requestedMode, reason: checked.reason, ...(checked.message !== undefined && { message: checked.message }) };
     // Not tied to the request's signal: the request is answered at once, the card is for the person.
-    const handle = this.deps.broker.open<ElicitationCard, unknown>('elicitation', server, card, { origin, signal: new AbortController().signal, timeoutMs: 0 });
+    const handle = this.deps.broker.open('elicitation', server, card, { origin, signal: new AbortController().signal, timeoutMs: 0 });
     if (this.refusedCards >= MAX_REFUSED_CARDS) {
       handle.finish('refused', checked.reason);
       return;

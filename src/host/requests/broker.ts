@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { isActionOf, REVIEW_KINDS, type ActionOf, type CardOf, type ClosedReason, type DeltaOf, type ReviewAction, type ReviewKind, type ReviewKindSpec } from '../../shared/protocol';
 import { Disposable, type IDisposable } from '../disposable';
 import { Emitter } from '../events';
 import { isConnectionGone } from '../errors';
 import type { Clock } from '../types';
 
+export type { ReviewKind } from '../../shared/protocol';
+
 /** Why a review ended without the person answering it. */
-export type AbortKind = 'timeout' | 'cancelled-by-server' | 'server-gone';
+export type AbortKind = ClosedReason['kind'];
 
 /** An error carrying why a review was aborted; the handle's signal reason. */
 export class ReviewAbortedError extends Error {
@@ -21,46 +24,87 @@ export class ReviewAbortedError extends Error {
 /** One finished request, for the History section. */
 export interface FinishedRequest {
   id: string;
-  kind: 'sampling' | 'elicitation';
+  kind: ReviewKind;
   server: string;
   outcome: string;
   summary: string;
   at: number;
 }
 
-/** A pending request as the broker stores it; `card` is the kind-specific view data. */
-export interface BrokerEntry<TCard = unknown> {
+/** The server's self-reported name and the tool call that led to a request. */
+export interface RequestOrigin {
+  reportedName?: string;
+  toolCall?: { name: string; arguments?: string; ambiguous?: boolean; via?: { kind: 'chat'; conversationId?: string } };
+}
+
+interface EntryOf<K extends ReviewKind> {
   id: string;
-  kind: 'sampling' | 'elicitation';
+  kind: K;
   server: string;
   createdAt: number;
   /** Milliseconds since the epoch when the review times out, if it does. */
   deadline?: number;
-  card: TCard;
+  /** The kind's view data; replaced (never mutated) on every update. */
+  card: CardOf<K>;
   /** Who asks and why, for the card header. */
   origin: RequestOrigin;
   /** Set when the request ended without an answer from the person; the card stays until dismissed. */
-  closed?: { kind: AbortKind; message: string };
+  closed?: ClosedReason;
+}
+
+/** A pending request as the broker stores it: a union by kind, so `entry.kind === 'sampling'` narrows `entry.card`. */
+export type BrokerEntry<K extends ReviewKind = ReviewKind> = { [P in K]: EntryOf<P> }[K];
+
+/** One change to an entry, for views that send deltas. */
+export type BrokerChange =
+  | { type: 'added'; entry: BrokerEntry }
+  /** `patch` holds the changed card fields (possibly `undefined`: cleared); `closed` is set when the review was aborted. */
+  | { [K in ReviewKind]: { type: 'updated'; entry: BrokerEntry<K>; patch?: Partial<CardOf<K>>; closed?: ClosedReason } }[ReviewKind]
+  | { [K in ReviewKind]: { type: 'streamed'; entry: BrokerEntry<K>; delta: DeltaOf<K> } }[ReviewKind]
+  | { type: 'removed'; entry: BrokerEntry }
+  | { type: 'history' };
+
+/** How a review ends: `resolve` or `reject` with what the server gets, plus the History line. */
+export interface Settle<R> {
+  resolve(result: R, outcome: string, summary: string): void;
+  reject(error: unknown, outcome: string, summary: string): void;
+  /** True once answered or aborted. */
+  readonly settled: boolean;
+}
+
+/** What {@link ReviewHandle.wait} does with the person's actions and with an abort. */
+export interface WaitHandlers<K extends ReviewKind, R> {
+  /** Called for each action until the review is settled. */
+  onAction(action: ActionOf<K>, settle: Settle<R>): void;
+  /**
+   * The review was aborted (timeout, server cancellation, disconnect): return
+   * the answer to resolve with, or throw the error to reject with. Default:
+   * reject with the `ReviewAbortedError`.
+   */
+  onAbort?(reason: ReviewAbortedError): R;
 }
 
 /** A coordinator's grip on one pending request. */
-export interface ReviewHandle<TCard, TAction> {
+export interface ReviewHandle<K extends ReviewKind> {
   readonly id: string;
   /** Aborted (with a `ReviewAbortedError`) on timeout, server cancellation or disconnect. */
   readonly signal: AbortSignal;
-  readonly entry: BrokerEntry<TCard>;
-  /** Replaces the card data and re-renders. */
-  update(card: TCard): void;
-  /** Receives the person's actions for this card. */
-  onAction(listener: (action: TAction) => void): IDisposable;
+  readonly entry: BrokerEntry<K>;
+  /** Changes some card fields and tells the views (only those fields travel). */
+  update(patch: Partial<CardOf<K>>): void;
+  /** Streams a delta (appended text) to the views; the card is updated with it too. */
+  stream(delta: DeltaOf<K>): void;
+  /**
+   * The one settle-once loop: routes actions to `handlers.onAction` until
+   * `settle` resolves or rejects (the card then leaves, with a History line),
+   * and maps an abort through `handlers.onAbort`. `settle` also lets the owner
+   * answer on its own (a model run ending, a pause). Call once per handle.
+   */
+  wait<R>(handlers: WaitHandlers<K, R>): { done: Promise<R>; settle: Settle<R> };
+  /** Receives the person's actions for this card (for owners that do not `wait`). */
+  onAction(listener: (action: ActionOf<K>) => void): IDisposable;
   /** The request was answered: the card leaves and a history entry is added. */
   finish(outcome: string, summary: string): void;
-}
-
-/** The server's self-reported name and the tool call that led to a request. */
-export interface RequestOrigin {
-  reportedName?: string;
-  toolCall?: { name: string; arguments?: string; ambiguous?: boolean };
 }
 
 /** Options for opening a review. */
@@ -77,14 +121,19 @@ const HISTORY_SIZE = 50;
 /**
  * Holds every request waiting for the person, in arrival order, and routes
  * the person's actions to the coordinator that owns each one. The extension
- * renders `pending()` and `history()`; it owns no state of its own.
+ * renders `pending()` and `history()` and follows `onDidChangeEntry` for
+ * deltas; it owns no state of its own.
  */
 export class RequestBroker extends Disposable {
   private readonly entries = new Map<string, BrokerEntry>();
-  private readonly listeners = new Map<string, Set<(action: unknown) => void>>();
+  private readonly listeners = new Map<string, Set<(action: ReviewAction) => void>>();
   private readonly finished: FinishedRequest[] = [];
   private readonly _onDidChange = this._register(new Emitter<void>());
+  /** Fires after any change (a coarse signal for counts and tests). */
   readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidChangeEntry = this._register(new Emitter<BrokerChange>());
+  /** Fires for each change with what changed (the Requests view sends it on as a delta). */
+  readonly onDidChangeEntry = this._onDidChangeEntry.event;
   private readonly _onDidFinish = this._register(new Emitter<{ entry: BrokerEntry; finished: FinishedRequest }>());
   /** Fires when a request leaves the queue: answered, or ended by a timeout, the server or a disconnect. */
   readonly onDidFinish = this._onDidFinish.event;
@@ -92,6 +141,7 @@ export class RequestBroker extends Disposable {
   /** Fires when a new request arrives (to reveal the view or notify). */
   readonly onDidAdd = this._onDidAdd.event;
   private nextId = 1;
+  private open_ = 0;
   /**
    * Ids must never repeat across sessions: the webview keeps unsent drafts by card
    * id in its persisted state, and a counter that restarts with every window would
@@ -110,7 +160,7 @@ export class RequestBroker extends Disposable {
 
   /** Requests still waiting for an answer. */
   get openCount(): number {
-    return [...this.entries.values()].filter((e) => !e.closed).length;
+    return this.open_;
   }
 
   history(): FinishedRequest[] {
@@ -118,19 +168,22 @@ export class RequestBroker extends Disposable {
   }
 
   /** Adds a card and returns the handle its coordinator drives. */
-  open<TCard, TAction>(kind: BrokerEntry['kind'], server: string, card: TCard, options: OpenOptions): ReviewHandle<TCard, TAction> {
+  open<K extends ReviewKind>(kind: K, server: string, card: CardOf<K>, options: OpenOptions): ReviewHandle<K> {
     const id = `${kind}-${this.idPrefix}-${this.nextId++}`;
     const now = this.clock.now();
-    const entry: BrokerEntry<TCard> = { id, kind, server, createdAt: now, card, origin: options.origin, deadline: options.timeoutMs > 0 ? now + options.timeoutMs : undefined };
-    this.entries.set(id, entry);
+    const entry = { id, kind, server, createdAt: now, card, origin: options.origin, deadline: options.timeoutMs > 0 ? now + options.timeoutMs : undefined } as EntryOf<K>;
+    const any = entry as unknown as BrokerEntry;
+    this.entries.set(id, any);
+    this.open_++;
     const controller = new AbortController();
     const abort = (kindOf: AbortKind, message: string) => {
-      if (controller.signal.aborted || !this.entries.has(id)) return;
+      if (controller.signal.aborted || this.entries.get(id) !== any) return;
       entry.closed = { kind: kindOf, message };
-      this.addHistory(entry, kindOf, message);
-      controller.abort(new ReviewAbortedError(kindOf, message));
+      this.open_--;
+      this.addHistory(any, kindOf, message);
       this.listeners.delete(id);
-      this._onDidChange.fire();
+      controller.abort(new ReviewAbortedError(kindOf, message));
+      this.changed({ type: 'updated', entry: any, closed: entry.closed } as BrokerChange);
     };
     const timer = options.timeoutMs > 0 ? this.clock.setTimeout(() => abort('timeout', `No answer within ${formatDuration(options.timeoutMs)}`), options.timeoutMs) : undefined;
     const onServerAbort = () => {
@@ -140,50 +193,77 @@ export class RequestBroker extends Disposable {
     if (options.signal.aborted) queueMicrotask(onServerAbort);
     else options.signal.addEventListener('abort', onServerAbort, { once: true });
     controller.signal.addEventListener('abort', () => timer?.dispose(), { once: true });
+    const live = () => this.entries.get(id) === any && !entry.closed;
 
-    const handle: ReviewHandle<TCard, TAction> = {
+    const finish = (outcome: string, summary: string) => {
+      timer?.dispose();
+      options.signal.removeEventListener('abort', onServerAbort);
+      if (this.entries.get(id) !== any) return;
+      this.entries.delete(id);
+      this.listeners.delete(id);
+      if (!entry.closed) this.open_--;
+      this.addHistory(any, outcome, summary);
+      this.changed({ type: 'removed', entry: any });
+    };
+    const onAction = (listener: (action: ActionOf<K>) => void): IDisposable => {
+      let set = this.listeners.get(id);
+      if (!set) this.listeners.set(id, (set = new Set()));
+      const l = listener as (action: ReviewAction) => void;
+      set.add(l);
+      return { dispose: () => set?.delete(l) };
+    };
+
+    const handle: ReviewHandle<K> = {
       id,
       signal: controller.signal,
-      entry,
-      update: (next) => {
-        if (!this.entries.has(id)) return;
-        entry.card = next;
-        this._onDidChange.fire();
+      entry: any as BrokerEntry<K>,
+      update: (patch) => {
+        if (this.entries.get(id) !== any) return;
+        entry.card = { ...entry.card, ...patch };
+        this.changed({ type: 'updated', entry: any, patch } as BrokerChange);
       },
-      onAction: (listener) => {
-        let set = this.listeners.get(id);
-        if (!set) this.listeners.set(id, (set = new Set()));
-        const l = listener as (action: unknown) => void;
-        set.add(l);
-        return { dispose: () => set?.delete(l) };
+      stream: (delta) => {
+        if (!live()) return;
+        const spec: ReviewKindSpec<K> = REVIEW_KINDS[kind];
+        if (spec.reduceDelta) entry.card = spec.reduceDelta(entry.card, delta);
+        this.changed({ type: 'streamed', entry: any, delta } as BrokerChange);
       },
-      finish: (outcome, summary) => {
-        timer?.dispose();
-        options.signal.removeEventListener('abort', onServerAbort);
-        if (!this.entries.delete(id)) return;
-        this.listeners.delete(id);
-        this.addHistory(entry, outcome, summary);
-        this._onDidChange.fire();
-      },
+      wait: (handlers) => waitFor(handle, handlers, onAction, finish),
+      onAction,
+      finish,
     };
-    this._onDidAdd.fire(entry);
-    this._onDidChange.fire();
+    this._onDidAdd.fire(any);
+    this.changed({ type: 'added', entry: any });
     return handle;
   }
 
-  /** Routes an action from the UI; returns false for unknown or closed requests. */
-  dispatch(id: string, action: unknown): boolean {
+  /** Routes an action from the UI; returns false for unknown or closed requests, or an action of another kind. */
+  dispatch(id: string, action: ReviewAction): boolean {
     const entry = this.entries.get(id);
     const listeners = this.listeners.get(id);
-    if (!entry || entry.closed || !listeners) return false;
+    if (!entry || entry.closed || !listeners || !isActionOf(entry.kind, action)) return false;
     for (const l of [...listeners]) l(action);
     return true;
+  }
+
+  /** "Reject all from this server": each open request of `server` gets its kind's reject action. Returns how many. */
+  rejectAll(server: string): number {
+    let n = 0;
+    for (const entry of [...this.entries.values()]) {
+      if (entry.server === server && this.dispatch(entry.id, REVIEW_KINDS[entry.kind].rejectAction)) n++;
+    }
+    return n;
   }
 
   /** Removes a closed card the person has seen. */
   dismiss(id: string): void {
     const entry = this.entries.get(id);
-    if (entry?.closed && this.entries.delete(id)) this._onDidChange.fire();
+    if (entry?.closed && this.entries.delete(id)) this.changed({ type: 'removed', entry });
+  }
+
+  private changed(change: BrokerChange): void {
+    this._onDidChangeEntry.fire(change);
+    this._onDidChange.fire();
   }
 
   private addHistory(entry: BrokerEntry, outcome: string, summary: string): void {
@@ -191,7 +271,64 @@ export class RequestBroker extends Disposable {
     this.finished.unshift(finished);
     if (this.finished.length > HISTORY_SIZE) this.finished.length = HISTORY_SIZE;
     this._onDidFinish.fire({ entry, finished });
+    this._onDidChangeEntry.fire({ type: 'history' });
   }
+}
+
+/** The one settle-once loop: actions until an answer, or an abort mapped by the owner. */
+function waitFor<K extends ReviewKind, R>(
+  handle: ReviewHandle<K>,
+  handlers: WaitHandlers<K, R>,
+  onAction: (listener: (action: ActionOf<K>) => void) => IDisposable,
+  finish: (outcome: string, summary: string) => void,
+): { done: Promise<R>; settle: Settle<R> } {
+  let settled = false;
+  let resolveDone!: (r: R) => void;
+  let rejectDone!: (e: Error) => void;
+  const done = new Promise<R>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  const end = () => {
+    settled = true;
+    sub.dispose();
+    handle.signal.removeEventListener('abort', onAbort);
+  };
+  const settle: Settle<R> = {
+    resolve: (result, outcome, summary) => {
+      if (settled) return;
+      end();
+      finish(outcome, summary);
+      resolveDone(result);
+    },
+    reject: (error, outcome, summary) => {
+      if (settled) return;
+      end();
+      finish(outcome, summary);
+      rejectDone(error instanceof Error ? error : new Error(String(error)));
+    },
+    get settled() {
+      return settled;
+    },
+  };
+  const onAbort = () => {
+    if (settled) return;
+    end();
+    const reason: unknown = handle.signal.reason;
+    const aborted = reason instanceof ReviewAbortedError ? reason : new ReviewAbortedError('cancelled-by-server', 'Cancelled');
+    try {
+      if (!handlers.onAbort) throw aborted;
+      resolveDone(handlers.onAbort(aborted));
+    } catch (err) {
+      rejectDone(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+  const sub = onAction((action) => {
+    if (!settled) handlers.onAction(action, settle);
+  });
+  if (handle.signal.aborted) onAbort();
+  else handle.signal.addEventListener('abort', onAbort, { once: true });
+  return { done, settle };
 }
 
 function formatDuration(ms: number): string {

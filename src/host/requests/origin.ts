@@ -2,10 +2,11 @@ import type { ServerRequestContext } from '../types';
 import type { RequestOrigin } from './broker';
 
 const MAX_ARGS = 2000;
+const MAX_CONVERSATION_ID = 200;
 
 /**
  * Describes where a request came from: the server's self-reported name, and
- * the tool call in flight when it arrived. With several calls in flight the
+ * the tool call in flight when it arrived (and whether chat made it). With several calls in flight the
  * newest is named and marked as a guess.
  */
 export function originOf(ctx: ServerRequestContext): RequestOrigin {
@@ -22,6 +23,8 @@ export function originOf(ctx: ServerRequestContext): RequestOrigin {
   }
   return {
     reportedName: ctx.serverInfo ? (ctx.serverInfo.title ?? ctx.serverInfo.name) : undefined,
-    toolCall: call ? { name: call.name, arguments: args, ambiguous: calls.length > 1 ? true : undefined } : undefined,
+    toolCall: call
+      ? { name: call.name, arguments: args, ambiguous: calls.length > 1 ? true : undefined, via: call.caller && { kind: call.caller.kind, conversationId: call.caller.conversationId?.slice(0, MAX_CONVERSATION_ID) } }
+      : undefined,
   };
 }

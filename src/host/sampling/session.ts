@@ -1,22 +1,21 @@
-import { CARD_TEXT_CAP, type PromptEdits, type SamplingAction, type SamplingCard } from '../../shared/samplingProtocol';
+import { CARD_TEXT_CAP, reduceCompletionDelta, type CompletionDelta, type PromptEdits, type SamplingAction, type SamplingCard } from '../../shared/samplingProtocol';
 import type { IDisposable } from '../disposable';
 import { HostError } from '../errors';
 import { originOf } from '../requests/origin';
-import { ReviewAbortedError, type ReviewHandle } from '../requests/broker';
+import type { ReviewAbortedError, ReviewHandle, Settle } from '../requests/broker';
 import type { SamplingResult, ServerRequestContext } from '../types';
 import type { AuditOutcome } from '../audit';
 import { fullTextOf, textView } from './cardBuilder';
 import { applyEdits } from './edits';
 import { toLmMessages } from './lmMessages';
 import { preselectModel, type ModelInfo } from './modelSelection';
-import { runModel, type RunOutcome } from './modelRun';
+import { runModel, type RunOutcome, type RunProgress } from './modelRun';
 import { buildSamplingResult, ModelRunError, type ModelRunRequest } from './runner';
 import { initialCard, modelOptions, type SessionDeps, type SessionSetup } from './sessionSupport';
 import type { SamplingRequest } from './validation';
 
 /** The stop reason sent when the person pressed Stop and then sent the partial text. */
 export const STOPPED_BY_USER = 'stoppedByUser';
-const STREAM_UPDATE_MS = 50;
 
 interface ActiveRun {
   id: number;
@@ -37,7 +36,8 @@ interface Completion extends RunOutcome {
  * request passed validation, policy and budget checks.
  */
 export class SamplingSession {
-  private handle!: ReviewHandle<SamplingCard, SamplingAction>;
+  private handle!: ReviewHandle<'sampling'>;
+  private review!: Settle<SamplingResult>;
   private readonly card: SamplingCard;
   private readonly subs: IDisposable[] = [];
   private models: ModelInfo[] = [];
@@ -48,10 +48,8 @@ export class SamplingSession {
   private completion: Completion | undefined;
   private runCount = 0;
   private runMs = 0;
-  private settled = false;
-  private pushTimer: IDisposable | undefined;
-  private resolve!: (r: SamplingResult) => void;
-  private reject!: (e: unknown) => void;
+  /** What the card's completion shows so far (full length, tool calls), to stream only what is new. */
+  private streamed = { length: 0, toolUses: 0 };
   private readonly openedAt: number;
 
   constructor(
@@ -67,27 +65,20 @@ export class SamplingSession {
 
   /** Lists models, opens the card and resolves with the answer (or rejects with the error to send). */
   async start(models: ModelInfo[]): Promise<SamplingResult> {
-    const done = new Promise<SamplingResult>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
     this.setModels(models);
-    this.handle = this.deps.broker.open<SamplingCard, SamplingAction>('sampling', this.ctx.server, this.snapshot(), {
+    this.handle = this.deps.broker.open('sampling', this.ctx.server, this.snapshot(), {
       origin: originOf(this.ctx),
       signal: this.ctx.signal,
       timeoutMs: this.deps.reviewTimeoutMs(),
     });
-    this.subs.push(this.handle.onAction((a) => this.onAction(a)));
-    const onAbort = () => this.onAborted(this.handle.signal.reason);
-    this.handle.signal.addEventListener('abort', onAbort, { once: true });
-    this.subs.push({ dispose: () => this.handle.signal.removeEventListener('abort', onAbort) });
+    const { done, settle } = this.handle.wait<SamplingResult>({ onAction: (a) => this.onAction(a), onAbort: (reason) => this.onAborted(reason) });
+    this.review = settle;
     this.subs.push(this.deps.runner.onDidChangeModels(() => void this.refreshModels()));
     if (!this.setup.decision.reviewPrompt) this.startRun(this.selected);
     try {
       return await done;
     } finally {
       for (const s of this.subs) s.dispose();
-      this.pushTimer?.dispose();
     }
   }
 
@@ -96,8 +87,11 @@ export class SamplingSession {
     this.fail(HostError.denied(reason), 'denied', 'paused', reason);
   }
 
+  private get settled(): boolean {
+    return this.review.settled;
+  }
+
   private onAction(action: SamplingAction): void {
-    if (this.settled) return;
     switch (action.type) {
       case 'run':
         return this.onRun(action.modelId, action.edits);
@@ -141,14 +135,13 @@ export class SamplingSession {
     const request = this.modelRequest(model);
     Object.assign(this.card, { phase: 'running', error: undefined, modelId: model.id, edits: this.editList() });
     this.card.completion = { runId: run.id, text: textView(''), toolUses: [], streaming: true, modelId: model.id, modelLabel: model.name, outputTokens: 0 };
-    this.applyViews();
-    this.push();
+    this.streamed = { length: 0, toolUses: 0 };
+    const views = this.applyViews();
+    this.push('phase', 'error', 'modelId', 'edits', 'completion', 'notices', 'maxTokens', ...views);
     const limits = { maxTokens: this.applied.request.maxTokens, stopSequences: this.applied.request.stopSequences };
     runModel(this.deps.runner, request, limits, run.controller.signal, (p) => {
       if (this.run !== run || !this.card.completion) return;
-      this.card.completion.text = textView(p.text);
-      this.card.completion.toolUses = p.toolUses.map((u) => ({ id: u.id, name: u.name, input: textView(JSON.stringify(u.input, null, 2)) }));
-      this.schedulePush();
+      this.streamProgress(run.id, this.card.completion, p.text, p.toolUses);
     }).then(
       (outcome) => this.runEnded(run, outcome),
       (err: unknown) => this.runEnded(run, err),
@@ -177,7 +170,7 @@ export class SamplingSession {
     if (this.settled) return;
     if (!isOutcome(outcome)) {
       const message = outcome instanceof ModelRunError ? outcome.message : `The model request failed: ${String(outcome)}`;
-      if (this.card.completion) this.card.completion.streaming = false;
+      if (this.card.completion) this.card.completion = { ...this.card.completion, streaming: false };
       return this.runFailed(message);
     }
     const stopReasonShown = run.stoppedByUser ? STOPPED_BY_USER : outcome.stopReason;
@@ -195,7 +188,7 @@ export class SamplingSession {
     };
     // A Stop is the person stepping in: the partial answer is theirs to review, whatever the policy.
     if (!this.setup.decision.reviewCompletion && !run.stoppedByUser) return this.onSend(undefined);
-    this.push();
+    this.push('phase', 'completion');
   }
 
   /** A run could not start or failed: on the card when someone reviews, else straight to the server. */
@@ -203,7 +196,7 @@ export class SamplingSession {
     if (this.setup.policy === 'auto') return this.fail(error, outcome, outcome === 'denied' ? 'denied' : 'error', message);
     this.card.phase = 'error';
     this.card.error = message;
-    this.push();
+    this.push('phase', 'error', 'completion', 'notices');
   }
 
   private onSend(edited: string | undefined): void {
@@ -217,8 +210,8 @@ export class SamplingSession {
     }
     const result = buildSamplingResult({ text, toolUses: c.toolUses, model: c.model.id, stopReason: c.stopReasonShown });
     const summary = c.toolUses.length ? `${c.toolUses.length} tool call(s): ${c.toolUses.map((u) => u.name).join(', ')}` : preview(text);
-    this.settle('sent', `${summary} (${c.model.name}, ${c.stopReasonShown})`, 'sent', undefined, result);
-    this.resolve(result);
+    this.review.resolve(result, 'sent', `${summary} (${c.model.name}, ${c.stopReasonShown})`);
+    this.audit('sent', undefined, result);
   }
 
   private fail(error: Error, outcome: AuditOutcome, historyOutcome: string, summary: string): void {
@@ -226,28 +219,19 @@ export class SamplingSession {
     this.run?.controller.abort();
     // Nobody watches an auto card: say so outside the panel (the extension throttles this).
     if (this.setup.policy === 'auto' && outcome !== 'rejected') this.deps.notify?.(this.ctx.server, summary);
-    this.settle(historyOutcome, summary, outcome, error.message);
-    this.reject(error);
+    this.review.reject(error, historyOutcome, summary);
+    this.audit(outcome, error.message);
   }
 
-  private settle(historyOutcome: string, summary: string, outcome: AuditOutcome, error?: string, result?: SamplingResult): void {
-    this.settled = true;
-    this.pushTimer?.dispose();
-    if (!this.handle.signal.aborted) this.handle.finish(historyOutcome, summary);
-    this.audit(outcome, error, result);
-  }
-
-  /** Timeout, server cancellation or disconnect: stop everything, answer nothing more. */
-  private onAborted(reason: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
+  /** Timeout, server cancellation or disconnect: stop everything, answer nothing more (the card stays, closed). */
+  private onAborted(aborted: ReviewAbortedError): never {
     this.run?.controller.abort();
-    this.pushTimer?.dispose();
-    if (this.card.completion) this.card.completion.streaming = false;
-    this.handle.update(this.snapshot());
-    const aborted = reason instanceof ReviewAbortedError ? reason : new ReviewAbortedError('cancelled-by-server', 'Cancelled');
+    if (this.card.completion?.streaming) {
+      this.card.completion = { ...this.card.completion, streaming: false };
+      this.push('completion');
+    }
     this.audit(aborted.kind === 'timeout' ? 'timeout' : 'cancelled', aborted.message);
-    this.reject(aborted.kind === 'timeout' ? HostError.timeout(`Sampling request not reviewed in time: ${aborted.message}`) : aborted);
+    throw aborted.kind === 'timeout' ? HostError.timeout(`Sampling request not reviewed in time: ${aborted.message}`) : aborted;
   }
 
   private async onAlwaysAllow(): Promise<void> {
@@ -258,7 +242,7 @@ export class SamplingSession {
     } catch (err) {
       this.card.error = `Could not change the setting: ${err instanceof Error ? err.message : String(err)}`;
     }
-    if (!this.settled) this.push();
+    if (!this.settled) this.push('alwaysAllowed', 'notices', 'error');
   }
 
   private onOpenFull(target: string): void {
@@ -284,16 +268,16 @@ export class SamplingSession {
     const models = await this.deps.listModels();
     if (this.settled) return;
     this.setModels(models);
-    this.push();
+    this.push('models', 'hiddenModels', 'modelId', 'modelReason');
   }
 
   private showError(message: string): void {
     this.card.error = message;
-    this.push();
+    this.push('error');
   }
 
   private addNotice(notice: string): void {
-    if (!this.card.notices.includes(notice)) this.card.notices.push(notice);
+    if (!this.card.notices.includes(notice)) this.card.notices = [...this.card.notices, notice];
   }
 
   private editList(): string[] {
@@ -301,37 +285,61 @@ export class SamplingSession {
     return [...this.applied.changed, ...model];
   }
 
-  /** Shows the applied edits on the card (marked "edited"). */
-  private applyViews(): void {
+  /** Shows the applied edits on the card (marked "edited"); returns the fields that changed. */
+  private applyViews(): Array<'systemPrompt' | 'messages'> {
     const req = this.applied.request;
-    this.card.maxTokens.value = req.maxTokens;
-    this.card.systemPrompt.current = this.applied.changed.includes('systemPrompt') ? textView(req.systemPrompt ?? '') : undefined;
+    const changed: Array<'systemPrompt' | 'messages'> = [];
+    this.card.maxTokens = { ...this.card.maxTokens, value: req.maxTokens };
+    const system = this.applied.changed.includes('systemPrompt') ? textView(req.systemPrompt ?? '') : undefined;
+    if (system || this.card.systemPrompt.current) {
+      this.card.systemPrompt = { ...this.card.systemPrompt, current: system };
+      changed.push('systemPrompt');
+    }
+    let messages = false;
     this.card.messages.forEach((m, i) =>
       m.blocks.forEach((b, j) => {
         if (b.kind !== 'text') return;
         const block = req.messages[i].content[j];
-        b.text.current = this.applied.changed.includes(`messages[${i}].content[${j}]`) && block.type === 'text' ? textView(block.text) : undefined;
+        const current = this.applied.changed.includes(`messages[${i}].content[${j}]`) && block.type === 'text' ? textView(block.text) : undefined;
+        if (!current && !b.text.current) return;
+        b.text.current = current;
+        messages = true;
       }),
     );
+    // Only text blocks change; the view leaves media out of updates (it was sent with the card).
+    if (messages) changed.push('messages');
+    return changed;
   }
 
   private snapshot(): SamplingCard {
     return { ...this.card };
   }
 
-  private push(): void {
-    this.pushTimer?.dispose();
-    this.pushTimer = undefined;
-    this.handle.update(this.snapshot());
+  /** Sends the named fields of the card to the views (only those). */
+  private push(...keys: Array<keyof SamplingCard>): void {
+    const patch: Partial<SamplingCard> = {};
+    for (const key of new Set(keys)) (patch as Record<string, unknown>)[key] = this.card[key];
+    this.handle.update(patch);
   }
 
-  // Streams can deliver hundreds of chunks a second; the view gets at most one update per interval.
-  private schedulePush(): void {
-    if (this.pushTimer) return;
-    this.pushTimer = this.deps.clock.setTimeout(() => {
-      this.pushTimer = undefined;
-      if (!this.settled) this.handle.update(this.snapshot());
-    }, STREAM_UPDATE_MS);
+  /**
+   * Streams can deliver hundreds of chunks a second: each is sent as the text
+   * it appends (the webview batches them per animation frame), never as the
+   * whole card. A change that is not an append resends the completion.
+   */
+  private streamProgress(runId: number, completion: NonNullable<SamplingCard['completion']>, text: string, toolUses: RunProgress['toolUses']): void {
+    const toolsChanged = toolUses.length !== this.streamed.toolUses;
+    const views = toolsChanged ? toolUses.map((u) => ({ id: u.id, name: u.name, input: textView(JSON.stringify(u.input, null, 2)) })) : undefined;
+    if (text.length < this.streamed.length) {
+      this.card.completion = { ...completion, text: textView(text), toolUses: views ?? completion.toolUses };
+      this.streamed = { length: text.length, toolUses: toolUses.length };
+      return this.push('completion');
+    }
+    const shown = Math.min(this.streamed.length, CARD_TEXT_CAP);
+    const delta: CompletionDelta = { runId, append: text.slice(shown, CARD_TEXT_CAP), length: text.length, ...(views && { toolUses: views }) };
+    this.streamed = { length: text.length, toolUses: toolUses.length };
+    this.card.completion = reduceCompletionDelta({ ...this.card, completion }, delta).completion;
+    this.handle.stream(delta);
   }
 
   private audit(outcome: AuditOutcome, error?: string, result?: SamplingResult): void {

@@ -3,8 +3,9 @@
  * (server text, as text); the values sent back are the schema's `const`/enum.
  */
 import type { MultiSelectField, SelectField } from '../../shared/elicitation';
+import { checkbox, radioGroup as radios, select } from '../components';
 import { h } from '../dom';
-import type { Control, FieldValue, ToolkitInput } from './fields';
+import type { Control, FieldValue } from './fields';
 
 /** Required choices with at most this many options are radio buttons; others a dropdown. */
 const MAX_RADIOS = 4;
@@ -16,36 +17,28 @@ export function createSelect(field: SelectField, initial: FieldValue, onChange: 
 }
 
 function radioGroup(field: SelectField, current: string | undefined, onChange: (value: FieldValue) => void, id: string): Control {
-  const radios = field.options.map((o) => h('vscode-radio', { value: o.value, checked: o.value === current }, o.label) as ToolkitInput);
-  const group = h('vscode-radio-group', { orientation: 'vertical', class: 'control', 'aria-required': 'true' }, h('label', { slot: 'label', class: 'field-label', id: `${id}-label` }, field.label), ...radios) as ToolkitInput;
-  // The group selects the radio matching its value when it connects (and unchecks the rest).
-  if (current !== undefined) group.value = current;
-  group.addEventListener('change', () => onChange(group.value || undefined));
+  const label = h('div', { class: 'field-label', id: `${id}-label` }, field.label);
+  const group = radios(`${id}-label`, `${id}-radio`, field.options, current, (value) => onChange(value));
   const setDisabled = (d: boolean) => {
-    for (const r of radios) r.disabled = d;
-    group.disabled = d;
+    for (const r of group.radios) r.disabled = d;
   };
-  return { element: group, focusTarget: radios.find((r) => r.checked) ?? radios[0] ?? group, setDisabled };
+  return { element: group.element, label, focusTarget: group.radios.find((r) => r.checked) ?? group.radios[0] ?? group.element, setDisabled };
 }
 
 function dropdown(field: SelectField, current: string | undefined, onChange: (value: FieldValue) => void, id: string): Control {
   // Never preselect an option the server did not choose as default: an empty entry comes first.
-  const empty = current === undefined || !field.required ? h('vscode-option', { value: '', selected: current === undefined }, field.required ? 'Choose…' : '(no answer)') : undefined;
-  const options = field.options.map((o) => h('vscode-option', { value: o.value, selected: o.value === current }, o.label));
-  const select = h('vscode-dropdown', { class: 'control', 'aria-label': field.label, 'aria-required': field.required ? 'true' : undefined }, empty, ...options) as ToolkitInput;
-  // Set before the options connect: the select then picks the option with this value, not the first one.
-  select.value = current ?? '';
-  select.addEventListener('change', () => onChange(select.value === '' ? undefined : select.value));
+  const empty = current === undefined || !field.required ? [{ value: '', label: field.required ? 'Choose…' : '(no answer)' }] : [];
+  const list = select(field.label, [...empty, ...field.options], current ?? '', { className: 'control', required: field.required });
+  list.addEventListener('change', () => onChange(list.value === '' ? undefined : list.value));
   const label = h('label', { class: 'field-label', id: `${id}-label` }, field.label);
-  return { element: select, label, focusTarget: select, setDisabled: (d) => (select.disabled = d) };
+  return { element: list, label, focusTarget: list, setDisabled: (d) => (list.disabled = d) };
 }
 
 /** A group of checkboxes; at `maxItems` the unchecked ones are disabled. */
 export function createMultiSelect(field: MultiSelectField, initial: FieldValue, onChange: (value: FieldValue) => void, id: string): Control {
   const chosen = new Set(Array.isArray(initial) ? initial : []);
   const boxes = field.options.map((o) => {
-    const box = h('vscode-checkbox', { value: o.value }, o.label) as ToolkitInput;
-    box.checked = chosen.has(o.value);
+    const box = checkbox(o.label, chosen.has(o.value), { value: o.value });
     return { option: o, box };
   });
   let disabled = false;

@@ -1,11 +1,12 @@
 /**
- * One form field as toolkit components: label (server text, as text), the
- * control, help text and an inline error. Labels are the components' own
- * text so they are also the accessible names; "required" is marked by CSS
- * and the `required` attribute, not by characters in the name.
+ * One form field as components: label (server text, as text), the control,
+ * help text and an inline error. The field's label is also the control's
+ * accessible name; "required" is marked by CSS and the `required`
+ * attribute, not by characters in the name.
  */
 import type { BooleanField, Field, NumberField, TextField } from '../../shared/elicitation';
 import type { RawFieldValue } from '../../shared/elicitationProtocol';
+import { checkbox as checkboxControl, textField } from '../components';
 import { h } from '../dom';
 import { createMultiSelect, createSelect } from './choiceFields';
 import { localToRfc3339, rfc3339ToLocal } from './dateTime';
@@ -31,9 +32,6 @@ export interface Control {
   setDisabled(disabled: boolean): void;
 }
 
-/** A toolkit element with the properties we read. */
-export type ToolkitInput = HTMLElement & { value: string; checked: boolean; disabled: boolean };
-
 /** Builds the widget for one field; `onChange` receives every edit. */
 export function createFieldWidget(field: Field, initial: FieldValue, onChange: (value: FieldValue) => void, id: string): FieldWidget {
   const control = createControl(field, initial, onChange, id);
@@ -54,6 +52,8 @@ export function createFieldWidget(field: Field, initial: FieldValue, onChange: (
       element.classList.toggle('invalid', message !== undefined);
       if (message === undefined) control.focusTarget.removeAttribute('aria-invalid');
       else control.focusTarget.setAttribute('aria-invalid', 'true');
+      // The components' own error style.
+      control.focusTarget.toggleAttribute('invalid', message !== undefined);
     },
     setDisabled: (disabled) => control.setDisabled(disabled),
     focus: () => control.focusTarget.focus(),
@@ -63,9 +63,9 @@ export function createFieldWidget(field: Field, initial: FieldValue, onChange: (
 function createControl(field: Field, initial: FieldValue, onChange: (value: FieldValue) => void, id: string): Control {
   switch (field.kind) {
     case 'text':
-      return field.format === 'date' || field.format === 'date-time' ? nativeDate(field, initial, onChange, id) : textInput(field, initial, onChange);
+      return field.format === 'date' || field.format === 'date-time' ? nativeDate(field, initial, onChange, id) : textInput(field, initial, onChange, id);
     case 'number':
-      return textInput(field, initial, onChange);
+      return textInput(field, initial, onChange, id);
     case 'boolean':
       return checkbox(field, initial, onChange);
     case 'select':
@@ -78,15 +78,15 @@ function createControl(field: Field, initial: FieldValue, onChange: (value: Fiel
 const TEXT_TYPES = { plain: 'text', email: 'email', uri: 'url', date: 'text', 'date-time': 'text' } as const;
 const PLACEHOLDERS: Partial<Record<TextField['format'], string>> = { email: 'name@example.com', uri: 'https://…' };
 
-function textInput(field: TextField | NumberField, initial: FieldValue, onChange: (value: FieldValue) => void): Control {
+function textInput(field: TextField | NumberField, initial: FieldValue, onChange: (value: FieldValue) => void, id: string): Control {
   const type = field.kind === 'text' ? TEXT_TYPES[field.format] : 'text';
   const placeholder = field.kind === 'text' ? PLACEHOLDERS[field.format] : field.integer ? 'Whole number' : 'Number';
   const value = typeof initial === 'string' || typeof initial === 'number' ? String(initial) : '';
-  const input = h('vscode-text-field', { type, placeholder, value, required: field.required, class: 'control' }, field.label) as ToolkitInput;
-  input.value = value;
+  const input = textField(field.label, { type, placeholder, value, className: 'control' });
   input.addEventListener('input', () => onChange(input.value));
   input.addEventListener('change', () => onChange(input.value));
-  return { element: input, focusTarget: input, setDisabled: (d) => (input.disabled = d) };
+  const label = h('label', { class: 'field-label', id: `${id}-label` }, field.label);
+  return { element: input, label, focusTarget: input, setDisabled: (d) => (input.disabled = d) };
 }
 
 function nativeDate(field: TextField, initial: FieldValue, onChange: (value: FieldValue) => void, id: string): Control {
@@ -112,8 +112,7 @@ function nativeDate(field: TextField, initial: FieldValue, onChange: (value: Fie
 }
 
 function checkbox(field: BooleanField, initial: FieldValue, onChange: (value: FieldValue) => void): Control {
-  const box = h('vscode-checkbox', { class: 'control', required: field.required }, field.label) as ToolkitInput;
-  box.checked = initial === true;
+  const box = checkboxControl(field.label, initial === true, { required: field.required, className: 'control' });
   box.addEventListener('change', () => onChange(box.checked));
   return { element: box, focusTarget: box, setDisabled: (d) => (box.disabled = d) };
 }

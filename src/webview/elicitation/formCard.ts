@@ -13,14 +13,15 @@ import type { CardView } from '../cardView';
 import { h } from '../dom';
 import { getDraft, post, setDraft } from '../vscodeApi';
 import { createFormView, whyInvalid, type FormDraft } from './form';
-import { button, closedBanner, deadlineNote, messageBlock, sensitiveWarning, setEnabled } from './parts';
+import { button, INTERACTIVE_SELECTOR, setDisabled } from '../components';
+import { closedBanner, deadlineNote, messageBlock, sensitiveWarning } from './parts';
 
 type ElicitationRequest = RequestCard & { kind: 'elicitation' };
 
 /** Renders a form card; `update` patches status without touching what is typed. */
 export function createFormCard(card: ElicitationRequest, data: FormElicitationCard): CardView {
   const id = card.id;
-  const send = (action: ElicitationAction) => post({ type: 'elicitationAction', id, action });
+  const send = (action: ElicitationAction) => post({ type: 'action', id, kind: 'elicitation', action });
   const draft = getDraft<FormDraft>(id);
   const form = createFormView(
     data.form,
@@ -28,15 +29,15 @@ export function createFormCard(card: ElicitationRequest, data: FormElicitationCa
     (result) => showValidity(result),
   );
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
-  const accept = button('Accept', 'primary', () => tryAccept());
-  const actions = h('div', { class: 'button-row card-actions' }, accept, button('Decline', 'secondary', () => send({ type: 'decline' })), button('Cancel', 'secondary', () => send({ type: 'cancel' })));
+  const accept = button('Accept', () => tryAccept());
+  const actions = h('div', { class: 'button-row card-actions' }, accept, button('Decline', () => send({ type: 'decline' }), { secondary: true }), button('Cancel', () => send({ type: 'cancel' }), { secondary: true }));
   const footer = h('div', { class: 'card-footer' });
   const body = h('div', { class: 'card-body' }, messageBlock(data.message), sensitiveWarning(data.sensitive), form.element, status, actions, footer);
   const element = cardFrame(card, 'Input requested', body);
   let closed = false;
 
   function showValidity(result: FormResult, hostRefused = false): void {
-    setEnabled(accept, result.ok && !closed);
+    setDisabled(accept, !(result.ok && !closed));
     status.classList.toggle('error', hostRefused);
     status.textContent = hostRefused ? 'The host did not accept these values: check the marked fields.' : (whyInvalid(data.form, result) ?? '');
   }
@@ -58,7 +59,7 @@ export function createFormCard(card: ElicitationRequest, data: FormElicitationCa
     if (e.key === 'Escape') {
       e.preventDefault();
       send({ type: 'cancel' });
-    } else if (e.key === 'Enter' && !e.shiftKey && !target.closest('vscode-button, vscode-dropdown, textarea, vscode-text-area')) {
+    } else if (e.key === 'Enter' && !e.shiftKey && !target.closest(INTERACTIVE_SELECTOR)) {
       e.preventDefault();
       tryAccept();
     }

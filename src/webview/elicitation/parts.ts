@@ -5,23 +5,8 @@
  */
 import type { SensitiveField } from '../../shared/elicitation';
 import type { CardBase } from '../../shared/protocol';
+import { button } from '../components';
 import { h, icon } from '../dom';
-
-/** A toolkit button with a fixed accessible name. */
-export function button(label: string, appearance: 'primary' | 'secondary', onClick: () => void, codicon?: string): HTMLElement {
-  const glyph = codicon ? icon(codicon) : undefined;
-  glyph?.setAttribute('slot', 'start');
-  const b = h('vscode-button', { appearance, 'aria-label': label }, glyph, label);
-  b.addEventListener('click', () => {
-    if (!(b as HTMLElement & { disabled?: boolean }).disabled) onClick();
-  });
-  return b;
-}
-
-/** Enables or disables a toolkit button (keeps its name). */
-export function setEnabled(b: HTMLElement, enabled: boolean): void {
-  (b as HTMLElement & { disabled: boolean }).disabled = !enabled;
-}
 
 /** The prominent warning for fields that seem to ask for secrets; recommends Decline. */
 export function sensitiveWarning(fields: readonly SensitiveField[]): HTMLElement | undefined {
@@ -48,7 +33,7 @@ export function closedBanner(closed: NonNullable<CardBase['closed']>, onDismiss:
     { class: 'banner closed', role: 'status' },
     h('div', {}, icon(closed.kind === 'server-gone' ? 'debug-disconnect' : closed.kind === 'timeout' ? 'watch' : 'circle-slash'), ' ', h('strong', {}, closed.message)),
     h('p', { class: 'muted' }, CLOSED_NOTES[closed.kind]),
-    h('div', { class: 'button-row' }, button('Dismiss', 'secondary', onDismiss)),
+    h('div', { class: 'button-row' }, button('Dismiss', onDismiss, { secondary: true })),
   );
 }
 

@@ -11,16 +11,17 @@ import { cardFrame } from '../cardFrame';
 import type { CardView } from '../cardView';
 import { h, icon } from '../dom';
 import { post } from '../vscodeApi';
-import { button, closedBanner, deadlineNote, messageBlock, setEnabled } from './parts';
+import { button, setDisabled } from '../components';
+import { closedBanner, deadlineNote, messageBlock } from './parts';
 
 type ElicitationRequest = RequestCard & { kind: 'elicitation' };
 
 /** Renders a URL card. */
 export function createUrlCard(card: ElicitationRequest, data: UrlElicitationCard): CardView {
   const id = card.id;
-  const send = (action: ElicitationAction) => post({ type: 'elicitationAction', id, action });
-  const open = button('Open', 'primary', () => send({ type: 'openUrl' }), 'link-external');
-  const actions = h('div', { class: 'button-row card-actions' }, open, button('Decline', 'secondary', () => send({ type: 'decline' })), button('Cancel', 'secondary', () => send({ type: 'cancel' })));
+  const send = (action: ElicitationAction) => post({ type: 'action', id, kind: 'elicitation', action });
+  const open = button('Open', () => send({ type: 'openUrl' }), { icon: 'link-external' });
+  const actions = h('div', { class: 'button-row card-actions' }, open, button('Decline', () => send({ type: 'decline' }), { secondary: true }), button('Cancel', () => send({ type: 'cancel' }), { secondary: true }));
   const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
   const footer = h('div', { class: 'card-footer' });
   const body = h(
@@ -48,7 +49,7 @@ export function createUrlCard(card: ElicitationRequest, data: UrlElicitationCard
     closed = next.closed !== undefined;
     element.classList.toggle('card-closed', closed);
     actions.hidden = closed;
-    setEnabled(open, s?.kind !== 'confirming');
+    setDisabled(open, s?.kind === 'confirming');
     status.classList.toggle('error', s?.kind === 'failed');
     status.textContent = s?.kind === 'confirming' ? 'Waiting for you to confirm in the dialog…' : s?.kind === 'failed' ? s.message : '';
     footer.replaceChildren(...[next.closed ? closedBanner(next.closed, () => post({ type: 'dismiss', id })) : deadlineNote(next.deadline)].filter((x) => x !== undefined));

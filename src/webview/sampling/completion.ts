@@ -1,9 +1,9 @@
 import type { CompletionView } from '../../shared/samplingProtocol';
+import { progressRing, textArea, type ValueControl } from '../components';
 import { h, icon } from '../dom';
 import type { DraftStore } from './drafts';
 import { collapsibleText, editedTag, type OpenFull } from './text';
 
-type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
 const STOP_REASONS: Record<string, string> = {
   endTurn: 'the model finished',
@@ -22,7 +22,7 @@ export class CompletionSection {
   readonly element = h('section', { class: 'section completion', 'aria-live': 'polite' });
   private runId = -1;
   private streaming = true;
-  private area: ValueElement | undefined;
+  private area: ValueControl | undefined;
   private readonly tag = editedTag();
   private data: CompletionView | undefined;
   private enabled = true;
@@ -80,7 +80,7 @@ export class CompletionSection {
     const header = h(
       'h3',
       {},
-      data.streaming ? h('vscode-progress-ring', { class: 'ring', 'aria-label': 'Streaming' }) : icon('sparkle'),
+      data.streaming ? progressRing('Streaming') : icon('sparkle'),
       data.streaming ? ` Streaming from ${data.modelLabel}…` : data.stopReason === undefined ? ` Partial completion from ${data.modelLabel}` : ` Completion from ${data.modelLabel}`,
       ' ',
       this.tag,
@@ -110,8 +110,7 @@ export class CompletionSection {
 
   private editor(data: CompletionView): HTMLElement {
     const draft = this.drafts.draft.completion;
-    const area = h('vscode-text-area', { class: 'editor', resize: 'vertical', rows: String(Math.min(16, Math.max(4, data.text.text.split('\n').length + 1))) }, 'Completion') as ValueElement;
-    area.value = draft && draft.runId === data.runId ? draft.text : data.text.text;
+    const area = textArea('Completion', draft && draft.runId === data.runId ? draft.text : data.text.text, Math.min(16, Math.max(4, data.text.text.split('\n').length + 1)));
     area.disabled = !this.enabled;
     area.addEventListener('input', () => {
       this.drafts.update({ completion: area.value === data.text.text ? undefined : { runId: data.runId, text: area.value } });

@@ -1,9 +1,8 @@
 import type { MaxTokensView, ModelOption, SamplingCard } from '../../shared/samplingProtocol';
+import { select, setOptions, textField, type ValueControl } from '../components';
 import { h, icon } from '../dom';
 import type { DraftStore } from './drafts';
 import { collapsibleText, editedTag, type OpenFull } from './text';
-
-type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
 function row(label: string, ...value: Array<Node | string | undefined>): HTMLElement[] {
   return [h('dt', {}, label), h('dd', {}, ...value)];
@@ -68,15 +67,14 @@ export function renderTools(card: SamplingCard, openFull: OpenFull): HTMLElement
 /** The editable `maxTokens` field with its "edited" tag and the budget facts. */
 export class MaxTokensField {
   readonly element: HTMLElement;
-  private readonly input: ValueElement;
+  private readonly input: ValueControl;
   private readonly tag = editedTag();
   private readonly facts = h('span', { class: 'muted' });
   private data: MaxTokensView;
 
   constructor(data: MaxTokensView, drafts: DraftStore, onChange: () => void) {
     this.data = data;
-    this.input = h('vscode-text-field', { class: 'max-tokens', inputmode: 'numeric', size: '8' }, 'Max tokens') as ValueElement;
-    this.input.value = drafts.draft.maxTokens ?? String(data.value);
+    this.input = textField('Max tokens', { className: 'max-tokens', inputmode: 'numeric', size: 8, value: drafts.draft.maxTokens ?? String(data.value) });
     this.input.addEventListener('input', () => {
       drafts.update({ maxTokens: this.input.value });
       this.refresh();
@@ -119,14 +117,14 @@ export class MaxTokensField {
 /** The model picker, the reason for its preselection, and what is hidden. */
 export class ModelPicker {
   readonly element: HTMLElement;
-  private readonly dropdown: ValueElement;
+  private readonly dropdown: ValueControl;
   private readonly reason = h('p', { class: 'model-reason' });
   private optionsKey = '';
   private chosen: string | undefined;
 
   constructor(drafts: DraftStore) {
     this.chosen = drafts.draft.modelId;
-    this.dropdown = h('vscode-dropdown', { class: 'model-picker', 'aria-label': 'Model', position: 'below' }) as ValueElement;
+    this.dropdown = select('Model', [], undefined, { className: 'model-picker' });
     this.dropdown.addEventListener('change', () => {
       this.chosen = this.dropdown.value;
       drafts.update({ modelId: this.chosen });
@@ -148,7 +146,7 @@ export class ModelPicker {
     const key = JSON.stringify(card.models);
     if (key !== this.optionsKey) {
       this.optionsKey = key;
-      this.dropdown.replaceChildren(...card.models.map((m: ModelOption) => h('vscode-option', { value: m.id, title: m.detail }, m.label)));
+      setOptions(this.dropdown, card.models.map((m: ModelOption) => ({ value: m.id, label: m.label, title: m.detail })), this.value(card));
     }
     const selected = this.value(card);
     if (selected !== undefined && this.dropdown.value !== selected) this.dropdown.value = selected;

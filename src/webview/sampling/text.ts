@@ -1,5 +1,6 @@
 import type { EditableText, TextView } from '../../shared/samplingProtocol';
-import { h, icon, iconButton } from '../dom';
+import { badge, button, setDisabled, textArea, type ValueControl } from '../components';
+import { h, icon } from '../dom';
 import type { DraftStore } from './drafts';
 
 /** Texts longer than this (or with more lines) start collapsed behind "Show all". */
@@ -9,7 +10,6 @@ const COLLAPSE_LINES = 10;
 /** Posts "open this text in an editor" for a card target. */
 export type OpenFull = (target: string) => void;
 
-type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
 function isLong(text: string): boolean {
   if (text.length > COLLAPSE_CHARS) return true;
@@ -22,9 +22,7 @@ function truncationNote(view: TextView, target: string | undefined, openFull: Op
   if (!view.truncated) return undefined;
   const note = h('p', { class: 'muted truncation' }, icon('info'), ` Showing the first ${view.text.length.toLocaleString('en-US')} of ${view.length.toLocaleString('en-US')} characters. `);
   if (target && openFull) {
-    const open = h('vscode-button', { appearance: 'secondary', 'aria-label': 'Open the full text in an editor' }, 'Open full text');
-    open.addEventListener('click', () => openFull(target));
-    note.append(open);
+    note.append(button('Open full text', () => openFull(target), { secondary: true, ariaLabel: 'Open the full text in an editor' }));
   }
   return note;
 }
@@ -39,12 +37,12 @@ export function collapsibleText(view: TextView, label: string, target?: string, 
   const wrap = h('div', { class: 'collapsible' }, pre);
   if (isLong(view.text)) {
     pre.classList.add('collapsed');
-    const toggle = h('vscode-button', { appearance: 'secondary', class: 'show-all', 'aria-expanded': 'false' }, 'Show all');
-    toggle.addEventListener('click', () => {
+    const toggle = button('Show all', () => {
       const collapsed = pre.classList.toggle('collapsed');
       toggle.textContent = collapsed ? 'Show all' : 'Show less';
       toggle.setAttribute('aria-expanded', String(!collapsed));
-    });
+    }, { secondary: true, className: 'show-all' });
+    toggle.setAttribute('aria-expanded', 'false');
     wrap.append(toggle);
   }
   const note = truncationNote(view, target, openFull);
@@ -54,7 +52,7 @@ export function collapsibleText(view: TextView, label: string, target?: string, 
 
 /** The "edited" marker next to anything the person changed. */
 export function editedTag(): HTMLElement {
-  return h('vscode-tag', { class: 'edited-tag', title: 'You changed this' }, 'edited');
+  return badge('edited', 'You changed this', 'edited-tag');
 }
 
 /**
@@ -70,7 +68,7 @@ export class EditableTextView {
   private readonly tag = editedTag();
   private readonly editButton: HTMLElement;
   private readonly body: HTMLElement;
-  private area: ValueElement | undefined;
+  private area: ValueControl | undefined;
   private enabled = true;
 
   constructor(
@@ -81,8 +79,7 @@ export class EditableTextView {
     private readonly onChange: () => void,
     openFull: OpenFull,
   ) {
-    this.editButton = iconButton('Edit', 'edit', 'secondary', { class: 'edit-button', 'aria-label': `Edit ${label.toLowerCase()}` });
-    this.editButton.addEventListener('click', () => this.startEditing(true));
+    this.editButton = button('Edit', () => this.startEditing(true), { icon: 'edit', secondary: true, className: 'edit-button', ariaLabel: `Edit ${label.toLowerCase()}` });
     this.body = h('div', { class: 'editable-body' });
     const canEdit = !data.original.truncated;
     this.head = h('span', { class: 'editable-head' }, this.tag, canEdit ? this.editButton : undefined);
@@ -108,7 +105,7 @@ export class EditableTextView {
   setEnabled(enabled: boolean): void {
     this.enabled = enabled;
     if (this.area) this.area.disabled = !enabled;
-    this.editButton.toggleAttribute('disabled', !enabled);
+    setDisabled(this.editButton, !enabled);
   }
 
   /** New card data: adopt the host's applied edit unless the person is editing. */
@@ -128,9 +125,7 @@ export class EditableTextView {
   private startEditing(focus: boolean): void {
     if (this.area || !this.enabled) return;
     const value = this.value();
-    // The toolkit names a text area after its text content (an aria-label attribute is overwritten): the label is hidden by CSS.
-    const area = h('vscode-text-area', { class: 'editor', resize: 'vertical', rows: String(Math.min(14, Math.max(3, value.split('\n').length + 1))) }, this.label) as ValueElement;
-    area.value = value;
+    const area = textArea(this.label, value, Math.min(14, Math.max(3, value.split('\n').length + 1)));
     area.addEventListener('input', () => {
       this.drafts.setText(this.target, area.value === this.data.original.text ? undefined : area.value);
       this.refreshTag();

@@ -183,8 +183,37 @@ function createProvider(context) {
       const slow = allText.includes('SLOW');
       const fail = allText.includes('FAIL');
       const parts = chunks(reply, slow ? 20 : 4);
-      const delay = slow ? 250 : 15;
+      // INSTANT: zero latency (no pause between chunks), for the benchmark (test/bench).
+      const instant = !slow && allText.includes('INSTANT');
+      const delay = slow ? 250 : instant ? 0 : 15;
       let sent = '';
+
+      // CALL_TOOL:<name> (with tools offered) calls the tool whose name ends with <name>, once:
+      // after its result came back, the model answers with that result (a chat tool loop).
+      // The last CALL_TOOL counts: earlier turns of the conversation may hold others.
+      const callTool = [...allText.matchAll(/CALL_TOOL:([\w-]+)/g)].pop();
+      if (callTool && tools.length > 0) {
+        const last = described[described.length - 1];
+        const result = last && last.parts.find((p) => p.type === 'toolResult');
+        if (result) {
+          const said = result.content.map((c) => (c.type === 'text' ? c.value : '')).join(' ');
+          const answer = `[${model.id}] the tool said: ${said.slice(0, 300)}`;
+          for (const part of chunks(answer, 4)) {
+            progress.report(new vscode.LanguageModelTextPart(part));
+            await sleep(delay);
+          }
+          log({ event: 'response', requestId, modelId: model.id, text: answer });
+          return;
+        }
+        const tool = tools.find((t) => t.name === callTool[1] || t.name.endsWith(`_${callTool[1]}`));
+        if (tool) {
+          const input = sampleArgs(tool.inputSchema);
+          const callId = `e2e-call-${requestId}`;
+          progress.report(new vscode.LanguageModelToolCallPart(callId, tool.name, input));
+          log({ event: 'toolCall', requestId, modelId: model.id, callId, name: tool.name, input });
+          return;
+        }
+      }
 
       if (tools.length > 0 && allText.includes('USE_TOOL')) {
         const tool = tools[0];
@@ -208,7 +237,7 @@ function createProvider(context) {
         }
         progress.report(new vscode.LanguageModelTextPart(parts[i]));
         sent += parts[i];
-        await sleep(delay);
+        if (delay > 0) await sleep(delay);
       }
       log({ event: 'response', requestId, modelId: model.id, text: sent });
     },
@@ -330,6 +359,8 @@ function startBridge(context) {
 function activate(context) {
   controlDir = resolveControlDir();
   context.subscriptions.push(vscode.lm.registerLanguageModelChatProvider(VENDOR, createProvider(context)));
+  // A third-party model shows in the chat model picker only once something asked for it.
+  void vscode.lm.selectChatModels({ vendor: VENDOR });
   context.subscriptions.push(
     vscode.commands.registerCommand('e2eTest.invoke', (command, ...args) => vscode.commands.executeCommand(command, ...args)),
     vscode.commands.registerCommand('e2eTest.listModels', listModels),
@@ -346,6 +377,8 @@ function activate(context) {
       return 'marked';
     }),
     vscode.commands.registerCommand('e2eTest.extensionInfo', extensionInfo),
+    // The tools chat models can use now (vscode.lm.tools), by name.
+    vscode.commands.registerCommand('e2eTest.listTools', () => vscode.lm.tools.map((t) => t.name)),
     // Settings changes through the configuration service take effect at once (code-server
     // does not always notice edits of the user settings file made behind its back).
     vscode.commands.registerCommand('e2eTest.inspectSetting', (key) => vscode.workspace.getConfiguration().inspect(key) ?? null),

@@ -1,0 +1,174 @@
+/**
+ * The one module that knows the web components: it registers the ones we use
+ * from `@vscode-elements/elements` (maintained; the archived webview UI
+ * toolkit is gone) and builds them. Everything else calls these factories,
+ * so tag names, attributes and accessible names live here only.
+ *
+ * Accessible names: text fields, text areas and selects take theirs from
+ * their `label` (set on the inner control); checkboxes and buttons from their
+ * text. Radio buttons are native inputs: the library's radio exposes no radio
+ * role, and the tests and screen readers need one.
+ */
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { h, icon } from './dom';
+
+/** A component with a string value (text field, text area, select). */
+export type ValueControl = HTMLElement & { value: string; disabled: boolean };
+/** A checkbox. */
+export type CheckControl = HTMLElement & { checked: boolean; disabled: boolean; value: string };
+
+export interface ButtonOptions {
+  /** Less prominent (every button but the main action of a card). */
+  secondary?: boolean;
+  /** A codicon shown before the label. */
+  icon?: string;
+  title?: string;
+  className?: string;
+  /** Only the icon shows; `label` is the accessible name. */
+  iconOnly?: boolean;
+  /** An accessible name other than the label (a longer, clearer one). */
+  ariaLabel?: string;
+}
+
+/** A button named by its label; clicks are ignored while it is disabled. */
+export function button(label: string, onClick: () => void, options: ButtonOptions = {}): HTMLElement {
+  const b = h(
+    'vscode-button',
+    {
+      secondary: options.secondary === true,
+      'icon-only': options.iconOnly === true,
+      title: options.title ?? (options.iconOnly ? label : undefined),
+      class: options.className,
+      'aria-label': options.ariaLabel ?? (options.iconOnly ? label : undefined),
+    },
+    options.icon ? slotted(icon(options.icon)) : undefined,
+    options.iconOnly ? undefined : label,
+  );
+  b.addEventListener('click', () => {
+    if (!isDisabled(b)) onClick();
+  });
+  return b;
+}
+
+// Our codicon font is loaded by the page: the glyph is light DOM in the button's leading slot.
+function slotted(glyph: HTMLElement): HTMLElement {
+  glyph.setAttribute('slot', 'content-before');
+  return glyph;
+}
+
+/** Switches a button between the main action and a secondary one. */
+export function setPrimary(b: HTMLElement, primary: boolean): void {
+  b.toggleAttribute('secondary', !primary);
+}
+
+export function setDisabled(el: HTMLElement, disabled: boolean): void {
+  (el as HTMLElement & { disabled: boolean }).disabled = disabled;
+  el.toggleAttribute('disabled', disabled);
+  el.setAttribute('aria-disabled', String(disabled));
+}
+
+export function isDisabled(el: HTMLElement): boolean {
+  return el.hasAttribute('disabled');
+}
+
+export interface TextFieldOptions {
+  type?: 'text' | 'email' | 'url' | 'number';
+  placeholder?: string;
+  value?: string;
+  className?: string;
+  inputmode?: string;
+  size?: number;
+}
+
+// Text fields, text areas and selects take their accessible name from a `label` property
+// (not an attribute), which they put on their inner control.
+function named<T extends HTMLElement>(el: T, label: string): T {
+  (el as T & { label: string }).label = label;
+  return el;
+}
+
+/** A one-line text field named `label` (the visible label is the caller's). */
+export function textField(label: string, options: TextFieldOptions = {}): ValueControl {
+  // No `required` here: the component would show every empty required field as an error
+  // before it was touched. The form marks required fields and shows errors when they matter.
+  const field = h('vscode-textfield', {
+    type: options.type ?? 'text',
+    placeholder: options.placeholder,
+    class: options.className,
+    inputmode: options.inputmode,
+    size: options.size === undefined ? undefined : String(options.size),
+  }) as ValueControl;
+  field.value = options.value ?? '';
+  return named(field, label);
+}
+
+/** A multi-line text area named `label`, resizable vertically. */
+export function textArea(label: string, value: string, rows: number, className = 'editor'): ValueControl {
+  const area = h('vscode-textarea', { rows: String(rows), resize: 'vertical', class: className }) as ValueControl;
+  area.value = value;
+  return named(area, label);
+}
+
+/** A checkbox named by its label. */
+export function checkbox(label: string, checked: boolean, options: { value?: string; required?: boolean; className?: string } = {}): CheckControl {
+  const box = h('vscode-checkbox', { label, value: options.value, required: options.required === true, class: options.className }) as CheckControl;
+  box.checked = checked;
+  return box;
+}
+
+export interface SelectOption {
+  value: string;
+  label: string;
+  title?: string;
+}
+
+/** A drop-down list named `label` (a combobox), with `value` selected. */
+export function select(label: string, options: readonly SelectOption[], value: string | undefined, attrs: { className?: string; required?: boolean } = {}): ValueControl {
+  const el = h('vscode-single-select', { class: attrs.className, required: attrs.required === true }) as ValueControl;
+  setOptions(el, options, value);
+  return named(el, label);
+}
+
+/** Replaces a select's options, keeping `value` selected when it is one of them. */
+export function setOptions(el: ValueControl, options: readonly SelectOption[], value: string | undefined): void {
+  el.replaceChildren(...options.map((o) => h('vscode-option', { value: o.value, title: o.title, selected: o.value === value }, o.label)));
+  if (value !== undefined) el.value = value;
+}
+
+/** A required single choice as native radio buttons in a labelled radio group. */
+export function radioGroup(labelId: string, name: string, options: readonly SelectOption[], value: string | undefined, onChange: (value: string) => void): { element: HTMLElement; radios: HTMLInputElement[] } {
+  const radios = options.map((o) => {
+    const input = h('input', { type: 'radio', name, value: o.value, class: 'native-radio' });
+    input.checked = o.value === value;
+    input.addEventListener('change', () => {
+      if (input.checked) onChange(o.value);
+    });
+    return input;
+  });
+  const element = h(
+    'div',
+    { role: 'radiogroup', 'aria-labelledby': labelId, 'aria-required': 'true', class: 'control radio-group' },
+    ...radios.map((input, i) => h('label', { class: 'radio' }, input, ' ', options[i].label)),
+  );
+  return { element, radios };
+}
+
+/** A small badge (e.g. "edited"). */
+export function badge(text: string, title: string, className: string): HTMLElement {
+  return h('vscode-badge', { class: className, title }, text);
+}
+
+/** A spinner with an accessible name. */
+export function progressRing(label: string, className = 'ring'): HTMLElement {
+  return h('vscode-progress-ring', { class: className, 'aria-label': label });
+}
+
+/** The selectors for our interactive components (keyboard handlers that leave them alone). */
+export const INTERACTIVE_SELECTOR = 'vscode-button, vscode-single-select, vscode-textarea, textarea';
