@@ -24,6 +24,7 @@ export const SETTINGS = {
   signInRedirect: { key: 'signIn.redirect', default: 'auto', enum: ['auto', 'loopback', 'uriHandler'] as const },
   auditLogEnabled: { key: 'auditLog.enabled', default: true },
   auditLogIncludeContent: { key: 'auditLog.includeContent', default: false },
+  chatExposeServers: { key: 'chat.exposeServers', default: true },
 } as const;
 
 /** The full id of a setting, e.g. `mcpApprovalHost.servers`. */
