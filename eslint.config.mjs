@@ -1,5 +1,5 @@
 // ESLint flat config: typescript-eslint's recommended rules for all TypeScript,
-// plus a guard that keeps `vscode` out of the host core and shared code, and
+// two type-checked rules (through the TypeScript project service), plus a guard that keeps `vscode` out of the host core and shared code, and
 // one that lets server text reach VS Code's UI only through src/shared/safeText.ts.
 import tseslint from 'typescript-eslint';
 import local from './scripts/eslint/safeTextRule.mjs';
@@ -14,6 +14,17 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-control-regex': 'off',
       eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // Type-checked rules: a promise nobody awaits or handles, and a switch over a union that misses a member.
+    files: ['**/*.ts'],
+    // scripts/package.ts is in no tsconfig (it runs through tsx): the default project checks it.
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['scripts/package.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's describe/it return promises the runner itself tracks.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
     },
   },
   {

@@ -27,14 +27,20 @@ const STAGE_TEXT: Record<AuthFailureStage, string> = {
   callback: 'the browser came back with a redirect that was not for this sign-in',
 };
 
+/** The OAuth provider factory for the host, and the sign-in commands once the host is built. */
+export interface AuthFeature extends vscode.Disposable {
+  auth: NonNullable<ServerManagerDeps['auth']>;
+  registerCommands(features: FeatureDeps): void;
+}
+
 /**
  * Sign-in for remote servers: the OAuth provider factory for the server
  * manager (tokens and registrations in SecretStorage, the browser through
  * `env.openExternal`, the redirect through a URI handler), and the Sign In,
  * Sign Out and Set Client Secret… commands.
  */
-export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<ServerManagerDeps['auth']> } & vscode.Disposable {
-  const store = new SecretStorageStore(deps.context.secrets);
+export function createAuthFeature(context: vscode.ExtensionContext): AuthFeature {
+  const store = new SecretStorageStore(context.secrets);
   const router = new AuthCallbackRouter();
   let callback: Promise<string> | undefined;
   const loopbacks = new Set<LoopbackRedirect>();
@@ -54,12 +60,12 @@ export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<Server
       }
       return loopback;
     }
-    const redirectUrl = await (callback ??= externalCallbackUri(deps.context.extension.id));
+    const redirectUrl = await (callback ??= externalCallbackUri(context.extension.id));
     return { redirectUrl, wait: (state, signal) => router.wait(state, signal) };
   };
 
   const auth = async (server: string, config: RemoteConfig, interactive: boolean): Promise<HostOAuthProvider> => {
-    const clientSecret = config.clientId !== undefined ? await deps.context.secrets.get(clientSecretKey(server)) : undefined;
+    const clientSecret = config.clientId !== undefined ? await context.secrets.get(clientSecretKey(server)) : undefined;
     const provider = new HostOAuthProvider({
       server,
       serverUrl: config.url,
@@ -76,12 +82,14 @@ export function createAuthFeature(deps: FeatureDeps): { auth: NonNullable<Server
     return provider;
   };
 
-  const manager = () => deps.manager();
-  deps.registerCommand('mcpApprovalHost.signIn', (arg) => signIn(manager(), deps, serverArg(arg)));
-  deps.registerCommand('mcpApprovalHost.signOut', (arg) => signOut(manager(), deps, store, serverArg(arg)));
-  deps.registerCommand('mcpApprovalHost.setClientSecret', (arg) => setClientSecret(manager(), deps, serverArg(arg)));
   return {
     auth,
+    registerCommands: (features) => {
+      const manager = features.host.manager;
+      features.registerCommand('mcpApprovalHost.signIn', (arg) => signIn(manager, features, serverArg(arg)));
+      features.registerCommand('mcpApprovalHost.signOut', (arg) => signOut(manager, features, store, serverArg(arg)));
+      features.registerCommand('mcpApprovalHost.setClientSecret', (arg) => setClientSecret(manager, features, serverArg(arg)));
+    },
     dispose: () => {
       router.dispose();
       for (const l of loopbacks) l.close();

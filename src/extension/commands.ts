@@ -7,7 +7,7 @@ import { askArguments, checkArguments, pickTool, type CallToolTarget } from './c
 import { addServer, importServers } from './importServers';
 import type { LogChannels } from './logs';
 import type { TreeNode } from './serversTree';
-import { handleUrlElicitationRequired, isUrlElicitationRequired } from './elicitation';
+import { handleUrlElicitationRequired, isUrlElicitationRequired, type UrlRequiredDeps } from './elicitation';
 import { askToolArguments } from './toolArgsForm';
 import { showToolResult } from './toolResultPanel';
 
@@ -15,6 +15,8 @@ import { showToolResult } from './toolResultPanel';
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   manager: ServerManager;
+  /** The host's coordinators, for a tool call that needs URL elicitation first. */
+  host: UrlRequiredDeps['host'];
   logs: LogChannels;
   revealRequests(): Promise<void>;
   refreshTree(): void;
@@ -135,7 +137,7 @@ async function callToolCommand(deps: CommandDeps, args: unknown[]): Promise<Call
       result = await run();
     } catch (err) {
       if (!isUrlElicitationRequired(err)) throw err;
-      result = await handleUrlElicitationRequired(err, { server: picked.server, tool: picked.tool.name, arguments: toolArgs, retry: run });
+      result = await handleUrlElicitationRequired(err, { server: picked.server, tool: picked.tool.name, arguments: toolArgs, retry: run }, deps);
     }
   });
   if (result) showToolResult(deps.context.extensionUri, picked.server, picked.tool.name, result, Date.now() - started);

@@ -1,28 +1,26 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeError } from '../host/errors';
-import { AuditLog } from '../host/sampling/audit';
-import { recordElicitations } from '../host/requests/auditElicitations';
 import type { ConfigIssue } from '../host/config';
-import { ServerManager } from '../host/serverManager';
-import { systemClock } from '../host/types';
+import { createHost } from '../host/createHost';
+import { describeError } from '../host/errors';
+import type { ServerManager } from '../host/serverManager';
+import { settingId, SETTINGS } from '../host/settings';
 import { createAuthFeature } from './auth';
 import { createChatFeature, type ChatFeature } from './chat';
-import { createElicitationHandler } from './elicitation';
+import { vscodeUrlOpener } from './elicitation';
 import type { FeatureDeps } from './features';
-import { createSamplingHandler } from './sampling';
+import { VscodeModelRunner } from './lmBridge';
+import { registerSamplingCommands, samplingUi } from './sampling';
 import { samplingCardNeedsAttention, type SamplingCard } from '../shared/samplingProtocol';
 import { safe, safeText } from '../shared/safeText';
 import { createCommands, type CommandFn } from './commands';
 import { LogChannels } from './logs';
-import { RequestBroker } from '../host/requests/broker';
-import { HostControls } from '../host/requests/controls';
 import { BrokerRequestsModel } from './requestsModel';
 import { RequestsViewProvider } from './requestsView';
 import { WorkspaceRoots } from './roots';
 import { ServerApprovalUi, WorkspaceApprovalStore } from './serverApproval';
 import { ServersTreeProvider } from './serversTree';
-import { settings, Settings } from './settings';
+import { settings, vscodeSettingsSource } from './settings';
 import { StatusBar } from './statusBar';
 
 /** What the thin activation entry (extension.ts) drives once the core is loaded. */
@@ -46,43 +44,34 @@ export function createCore(context: vscode.ExtensionContext): Core {
   context.subscriptions.push(logs);
   const roots = new WorkspaceRoots();
   context.subscriptions.push(roots);
+  const revealRequests = async () => void (await vscode.commands.executeCommand(`${RequestsViewProvider.viewId}.focus`));
+  const authFeature = createAuthFeature(context);
+  const models = new VscodeModelRunner();
+  context.subscriptions.push(authFeature, models);
 
-  const broker = new RequestBroker(systemClock);
-  const controls = new HostControls();
-  const audit = createAuditLog(context, logs);
-  context.subscriptions.push(broker, recordElicitations(broker, audit));
-
-  const featureCommands = new Map<string, CommandFn>();
-  const featureDeps: FeatureDeps = {
-    context,
-    broker,
-    audit,
-    controls,
-    manager: () => m,
-    logs,
-    revealRequests: async () => void (await vscode.commands.executeCommand(`${RequestsViewProvider.viewId}.focus`)),
-    registerCommand: (id, fn) => featureCommands.set(id, fn),
-  };
-  const samplingHandler = createSamplingHandler(featureDeps);
-  const elicitationHandler = createElicitationHandler(featureDeps);
-  const authFeature = createAuthFeature(featureDeps);
-  context.subscriptions.push(samplingHandler, elicitationHandler, authFeature);
-
-  const m = new ServerManager({
+  const host = createHost({
     clientInfo: { name: 'mcp-approval-host', title: 'MCP Approval Host', version: String(context.extension.packageJSON.version ?? '0.0.0') },
-    clock: systemClock,
     log: logs.host,
     logFor: (name) => logs.sinkFor(name),
     traceEnabled: (name) => logs.forServer(name).logLevel === vscode.LogLevel.Trace,
-    sampling: () => samplingHandler,
-    elicitation: () => elicitationHandler,
+    settings: vscodeSettingsSource,
+    models,
+    urlOpener: vscodeUrlOpener,
     roots,
     baseDir: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-    timeouts: () => settings.timeouts(),
+    storage: { auditFile: path.join(context.globalStorageUri.fsPath, 'audit.jsonl') },
     approvals: new WorkspaceApprovalStore(context.workspaceState),
     auth: authFeature.auth,
+    sampling: samplingUi(revealRequests),
+    onAuditError: (err) => logs.host.warn(`Audit log not written: ${describeError(err)}`),
   });
-  context.subscriptions.push({ dispose: () => void m.shutdown() });
+  context.subscriptions.push({ dispose: () => void host.dispose() });
+  const { manager: m, broker, controls } = host;
+
+  const featureCommands = new Map<string, CommandFn>();
+  const features: FeatureDeps = { context, host, logs, revealRequests, registerCommand: (id, fn) => featureCommands.set(id, fn) };
+  registerSamplingCommands(features);
+  authFeature.registerCommands(features);
 
   const tree = new ServersTreeProvider(m);
   context.subscriptions.push(tree);
@@ -116,7 +105,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
   });
   context.subscriptions.push({ dispose: () => managerSub.dispose() }, notifyFailures);
 
-  const commands = createCommands({ context, manager: m, logs, revealRequests: () => requestsView.reveal(), refreshTree: () => tree.refresh() });
+  const commands = createCommands({ context, manager: m, host, logs, revealRequests: () => requestsView.reveal(), refreshTree: () => tree.refresh() });
   for (const [id, fn] of featureCommands) commands.set(id, fn);
   const approvalUi = new ServerApprovalUi(m, logs);
   commands.set('mcpApprovalHost.reviewServer', (arg) => approvalUi.review(arg));
@@ -132,7 +121,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
   };
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${Settings.section}.${Settings.servers}`)) apply();
+      if (e.affectsConfiguration(settingId(SETTINGS.servers))) apply();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => apply()),
     vscode.workspace.onDidChangeWorkspaceFolders(() => apply()),
@@ -156,23 +145,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
     treeProvider: tree as vscode.TreeDataProvider<unknown>,
     requestsView,
     chat,
-    shutdown: () => m.shutdown(),
+    shutdown: () => host.shutdown(),
   };
-}
-
-/** The audit log shared by sampling and elicitation, following its two settings. */
-function createAuditLog(context: vscode.ExtensionContext, logs: LogChannels): AuditLog & vscode.Disposable {
-  const audit = new AuditLog(path.join(context.globalStorageUri.fsPath, 'audit.jsonl'), {
-    onError: (err) => logs.host.warn(`Audit log not written: ${describeError(err)}`),
-  });
-  const read = () => {
-    const config = vscode.workspace.getConfiguration('mcpApprovalHost.auditLog');
-    audit.enabled = config.get<boolean>('enabled', true) !== false;
-    audit.includeContent = config.get<boolean>('includeContent', false) === true;
-  };
-  read();
-  const sub = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mcpApprovalHost.auditLog') && read());
-  return Object.assign(audit, { dispose: () => sub.dispose() });
 }
 
 /** Shows configuration problems once per distinct set, not as a storm. */

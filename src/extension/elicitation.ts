@@ -1,16 +1,11 @@
 import * as vscode from 'vscode';
-import { ElicitationCoordinator, type UrlOpener } from '../host/elicitation/coordinator';
+import type { Host } from '../host/createHost';
+import type { ElicitationCoordinator, UrlOpener } from '../host/elicitation/coordinator';
 import { requiredElicitations } from '../host/elicitation/urlRequired';
 import type { RequestOrigin } from '../host/requests/broker';
-import type { ElicitationHandler } from '../host/types';
 import { safe, safeLines } from '../shared/safeText';
-import type { FeatureDeps } from './features';
-import { settings } from './settings';
 
 export { isUrlElicitationRequired } from '../host/elicitation/urlRequired';
-
-/** The live coordinator, for "Call Tool…" (error -32042); set while the feature is active. */
-let active: { coordinator: ElicitationCoordinator; deps: FeatureDeps } | undefined;
 
 /**
  * Opens URL-mode links in the system browser, never in a webview, and only
@@ -36,32 +31,18 @@ export const vscodeUrlOpener: UrlOpener = {
   },
 };
 
-/** Creates the elicitation handler: native forms and link cards in the Requests view. */
-export function createElicitationHandler(deps: FeatureDeps): ElicitationHandler & vscode.Disposable {
-  const coordinator = new ElicitationCoordinator({
-    broker: deps.broker,
-    urlOpener: vscodeUrlOpener,
-    timeoutMs: () => settings.reviewTimeoutMs(),
-    log: deps.logs.host,
-  });
-  const me = { coordinator, deps };
-  active = me;
-  return {
-    elicit: (params, ctx) => coordinator.elicit(params, ctx),
-    complete: (server, elicitationId) => coordinator.complete(server, elicitationId),
-    dispose: () => {
-      if (active === me) active = undefined;
-      coordinator.dispose();
-    },
-  };
-}
-
 /** The tool call that failed with -32042, and how to run it again. */
 export interface UrlRequiredCall<T> {
   server: string;
   tool: string;
   arguments?: Record<string, unknown>;
   retry(): PromiseLike<T>;
+}
+
+/** What {@link handleUrlElicitationRequired} needs. */
+export interface UrlRequiredDeps {
+  host: Pick<Host, 'elicitation' | 'manager'>;
+  revealRequests(): Promise<void>;
 }
 
 /**
@@ -71,14 +52,14 @@ export interface UrlRequiredCall<T> {
  * says so. Resolves with the retried call's result, or `undefined` when the
  * person stopped. Rethrows `err` when it is not a -32042 error.
  */
-export async function handleUrlElicitationRequired<T>(err: unknown, call: UrlRequiredCall<T>): Promise<T | undefined> {
+export async function handleUrlElicitationRequired<T>(err: unknown, call: UrlRequiredCall<T>, deps: UrlRequiredDeps): Promise<T | undefined> {
   const list = requiredElicitations(err);
-  if (!list || !active) throw err;
-  const { coordinator, deps } = active;
+  if (!list) throw err;
+  const coordinator = deps.host.elicitation;
   void deps.revealRequests();
   const controller = new AbortController();
   try {
-    const answers = await coordinator.presentRequiredUrls(call.server, list, originFor(deps, call), controller.signal);
+    const answers = await coordinator.presentRequiredUrls(call.server, list, originFor(deps.host, call), controller.signal);
     const opened = answers.flatMap((a) => (a?.result.action === 'accept' ? [a.elicitationId] : []));
     if (opened.length === 0 || opened.length < answers.length) {
       void vscode.window.showInformationMessage(safe`"${call.tool}" on "${call.server}" was not retried: it needs every link to be opened.`);
@@ -107,8 +88,8 @@ function offerRetry(coordinator: ElicitationCoordinator, call: UrlRequiredCall<u
   });
 }
 
-function originFor(deps: FeatureDeps, call: UrlRequiredCall<unknown>): RequestOrigin {
-  const info = deps.manager().get(call.server)?.connection?.serverInfo;
+function originFor(host: Pick<Host, 'manager'>, call: UrlRequiredCall<unknown>): RequestOrigin {
+  const info = host.manager.get(call.server)?.connection?.serverInfo;
   let args: string | undefined;
   try {
     args = call.arguments === undefined ? undefined : JSON.stringify(call.arguments, null, 2).slice(0, 2000);

@@ -1,5 +1,8 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hasAutoStartServer } from '../host/autoStart';
+import { settingId, SETTINGS, SETTINGS_SECTION } from '../host/settings';
+import { requireWithCodeCache } from './codeCache';
 import type { Core } from './core';
 
 /**
@@ -14,9 +17,11 @@ const mcpChanged = new vscode.EventEmitter<void>();
 
 function loadCore(context: vscode.ExtensionContext): Core {
   if (!core) {
-    // A separate bundle, required on demand (see scripts/build.mjs).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('./core.js') as typeof import('./core');
+    // A separate bundle, required on demand (see scripts/build.mjs), through V8's code cache.
+    const mod = requireWithCodeCache<typeof import('./core')>(path.join(__dirname, 'core.js'), context.globalStorageUri?.fsPath && path.join(context.globalStorageUri.fsPath, 'code-cache'), () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('./core.js'),
+    );
     core = mod.createCore(context);
     const sub = core.treeProvider.onDidChangeTreeData?.((e) => treeChanged.fire(e));
     if (sub) context.subscriptions.push(sub);
@@ -64,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Servers added later start once the setting changes.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (core || !e.affectsConfiguration('mcpApprovalHost.servers')) return;
+      if (core || !e.affectsConfiguration(settingId(SETTINGS.servers))) return;
       if (serverValues().some(hasAutoStartServer)) load();
       mcpChanged.fire();
     }),
@@ -78,7 +83,7 @@ function serverCount(): number {
 /** The servers setting as the window and each folder see it (folders of a multi-root window add their own). */
 function serverValues(): unknown[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  return [undefined, ...folders.map((f) => f.uri)].map((uri) => vscode.workspace.getConfiguration('mcpApprovalHost', uri).get<unknown>('servers'));
+  return [undefined, ...folders.map((f) => f.uri)].map((uri) => vscode.workspace.getConfiguration(SETTINGS_SECTION, uri).get<unknown>(SETTINGS.servers.key));
 }
 
 /** Stops every server and waits for their processes to exit. */

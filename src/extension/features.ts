@@ -1,19 +1,12 @@
 import type * as vscode from 'vscode';
-import type { RequestBroker } from '../host/requests/broker';
-import type { AuditLog } from '../host/sampling/audit';
-import type { HostControls } from '../host/requests/controls';
-import type { ServerManager } from '../host/serverManager';
+import type { Host } from '../host/createHost';
 import type { LogChannels } from './logs';
 
-/** What the sampling and elicitation features get from the extension. */
+/** What the extension's features (sampling, elicitation, sign-in commands) get once the host is built. */
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
-  broker: RequestBroker;
-  /** The audit log shared by sampling and elicitation (its settings are applied by the core). */
-  audit: AuditLog;
-  controls: HostControls;
-  /** The server manager is created after the handlers; read it lazily. */
-  manager(): ServerManager;
+  /** The host core, built by `createHost`. */
+  host: Host;
   logs: LogChannels;
   /** Reveals the Requests view. */
   revealRequests(): Promise<void>;

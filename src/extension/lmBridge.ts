@@ -35,19 +35,42 @@ function info(m: vscode.LanguageModelChat): ModelInfo {
  * streams requests to them. It only ever sends a request when the
  * coordinator runs one (after a person's Run, or a policy they set), never at
  * activation, so consent dialogs follow a user decision.
+ *
+ * Every call to `vscode.lm` is a hop to the workbench, so the model list is
+ * asked once and kept until `lm.onDidChangeChatModels` fires, and a request
+ * runs on the model object from that list (no new lookup by id).
  */
-export class VscodeModelRunner implements ModelRunner {
-  private readonly models = new Map<string, vscode.LanguageModelChat>();
+export class VscodeModelRunner implements ModelRunner, vscode.Disposable {
+  private list: Promise<{ models: Map<string, vscode.LanguageModelChat>; infos: ModelInfo[] }> | undefined;
+  private readonly sub: vscode.Disposable;
+
+  constructor() {
+    // Registered before any session listens, so the cache is gone before they list again.
+    this.sub = vscode.lm.onDidChangeChatModels(() => (this.list = undefined));
+  }
 
   async listModels(): Promise<ModelInfo[]> {
-    const models = await vscode.lm.selectChatModels({});
-    this.models.clear();
-    for (const m of models) this.models.set(m.id, m);
-    return models.map(info);
+    return [...(await this.cached()).infos];
   }
 
   onDidChangeModels(listener: () => void): IDisposable {
-    return vscode.lm.onDidChangeChatModels(() => listener());
+    return vscode.lm.onDidChangeChatModels(() => {
+      this.list = undefined;
+      listener();
+    });
+  }
+
+  private cached(): Promise<{ models: Map<string, vscode.LanguageModelChat>; infos: ModelInfo[] }> {
+    const list = (this.list ??= Promise.resolve(vscode.lm.selectChatModels({})).then((models) => ({ models: new Map(models.map((m) => [m.id, m])), infos: models.map(info) })));
+    // A failed listing is not kept: the next request asks again.
+    list.catch(() => {
+      if (this.list === list) this.list = undefined;
+    });
+    return list;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
   }
 
   async *stream(request: ModelRunRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart> {
@@ -93,12 +116,10 @@ export class VscodeModelRunner implements ModelRunner {
   }
 
   private async resolve(id: string): Promise<vscode.LanguageModelChat> {
-    const cached = this.models.get(id);
+    const cached = (await this.cached()).models.get(id);
     if (cached) return cached;
-    const [model] = await vscode.lm.selectChatModels({ id });
-    if (!model) throw modelError('NotFound', `no model with id "${id}"`);
-    this.models.set(id, model);
-    return model;
+    // Not in the list the person chose from: it went away since.
+    throw modelError('NotFound', `no model with id "${id}"`);
   }
 }
 

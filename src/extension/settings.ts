@@ -1,45 +1,25 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { parseServersSetting, type ConfigSource, type FolderRef, type ParsedConfig } from '../host/config';
-
-/** Setting keys, in one place. */
-export const Settings = {
-  section: 'mcpApprovalHost',
-  servers: 'servers',
-  toolCallTimeoutSeconds: 'toolCallTimeoutSeconds',
-  toolCallMaxSeconds: 'toolCallMaxSeconds',
-  connectTimeoutSeconds: 'connectTimeoutSeconds',
-  reviewTimeoutMinutes: 'reviewTimeoutMinutes',
-  signInRedirect: 'signIn.redirect',
-} as const;
+import { readSignInRedirect, SETTINGS, SETTINGS_SECTION, type SettingsSource } from '../host/settings';
 
 /** Where the browser returns after signing in to a remote server. */
 export type SignInRedirect = 'loopback' | 'uriHandler';
 
 function config(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(Settings.section);
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION);
 }
 
-function num(key: string, fallback: number, min: number, max: number): number {
-  const value = config().get<number>(key, fallback);
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
-}
+const SERVERS = SETTINGS.servers.key;
 
-/** Typed getters with defaults and bounds for every setting. */
+/** The host's view of the settings (keys and defaults from `host/settings.ts`), following changes. */
+export const vscodeSettingsSource: SettingsSource = {
+  get: (key) => config().get<unknown>(key),
+  onDidChange: (listener) => vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS_SECTION) && listener()),
+};
+
+/** Typed getters of the settings the extension itself reads; the host reads its own through {@link vscodeSettingsSource}. */
 export const settings = {
-  timeouts(): { connectMs: number; toolIdleMs: number; toolMaxMs: number } {
-    return {
-      connectMs: num(Settings.connectTimeoutSeconds, 30, 1, 600) * 1000,
-      toolIdleMs: num(Settings.toolCallTimeoutSeconds, 60, 5, 3600) * 1000,
-      toolMaxMs: num(Settings.toolCallMaxSeconds, 3600, 10, 86400) * 1000,
-    };
-  },
-
-  /** How long a request waits for the person before it is answered for them (0 = forever). */
-  reviewTimeoutMs(): number {
-    return num(Settings.reviewTimeoutMinutes, 10, 0, 24 * 60) * 60_000;
-  },
-
   /**
    * Reads `mcpApprovalHost.servers` from every scope separately: user, the
    * workspace (the `.code-workspace` file of a multi-root window, or the
@@ -56,24 +36,24 @@ export const settings = {
    * machine (desktop, not remote), else the URI handler; or as configured.
    */
   signInRedirect(): SignInRedirect {
-    const value = config().get<string>(Settings.signInRedirect, 'auto');
-    if (value === 'loopback' || value === 'uriHandler') return value;
+    const value = readSignInRedirect(vscodeSettingsSource);
+    if (value !== 'auto') return value;
     return vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined ? 'loopback' : 'uriHandler';
   },
 
   /** The raw user-level value, for commands that edit it. */
   rawUserServers(): Record<string, unknown> {
-    const value = config().inspect<unknown>(Settings.servers)?.globalValue;
+    const value = config().inspect<unknown>(SERVERS)?.globalValue;
     return value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
   },
 
   async writeUserServers(value: Record<string, unknown>): Promise<void> {
-    await config().update(Settings.servers, value, vscode.ConfigurationTarget.Global);
+    await config().update(SERVERS, value, vscode.ConfigurationTarget.Global);
   },
 
   /** The raw value in a folder's own settings (the workspace settings of a single-folder window). */
   rawFolderServers(folder: vscode.WorkspaceFolder): Record<string, unknown> {
-    const inspected = vscode.workspace.getConfiguration(Settings.section, folder.uri).inspect<unknown>(Settings.servers);
+    const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<unknown>(SERVERS);
     const value = vscode.workspace.workspaceFile ? inspected?.workspaceFolderValue : inspected?.workspaceValue;
     return value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
   },
@@ -81,7 +61,7 @@ export const settings = {
   /** Writes a folder's own value; servers there need the person's approval before they start. */
   async writeFolderServers(folder: vscode.WorkspaceFolder, value: Record<string, unknown>): Promise<void> {
     const target = vscode.workspace.workspaceFile ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
-    await vscode.workspace.getConfiguration(Settings.section, folder.uri).update(Settings.servers, value, target);
+    await vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).update(SERVERS, value, target);
   },
 };
 
@@ -96,7 +76,7 @@ export function folderSettingsFile(folder: vscode.WorkspaceFolder): string {
 
 /** Every value of `mcpApprovalHost.servers`, least specific first, each with where it was read. */
 export function serverSources(): ConfigSource[] {
-  const inspected = config().inspect<unknown>(Settings.servers);
+  const inspected = config().inspect<unknown>(SERVERS);
   const folders = vscode.workspace.workspaceFolders ?? [];
   const workspaceFile = vscode.workspace.workspaceFile;
   const sources: ConfigSource[] = [{ scope: 'user', value: inspected?.globalValue }];
@@ -108,7 +88,7 @@ export function serverSources(): ConfigSource[] {
   }
   sources.push({ scope: 'workspace', value: inspected?.workspaceValue, file: workspaceFile.scheme === 'file' ? workspaceFile.fsPath : 'the untitled workspace' });
   for (const folder of folders) {
-    const value = vscode.workspace.getConfiguration(Settings.section, folder.uri).inspect<unknown>(Settings.servers)?.workspaceFolderValue;
+    const value = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect<unknown>(SERVERS)?.workspaceFolderValue;
     sources.push({ scope: 'workspace', value, folder: folderRef(folder), file: folderSettingsFile(folder) });
   }
   return sources;

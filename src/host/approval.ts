@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConfiguredServer, ServerEntry, ServerOrigin } from './config';
 import { listVariables, type VariableRef } from './variables';
+import type { SamplingPolicy } from '../shared/samplingPolicy';
 
 /**
  * Approval of servers a workspace defines. A repository's settings can name
@@ -114,7 +115,7 @@ export interface DefinitionSummary {
   headerNames: string[];
   variables: PulledVariable[];
   /** Set only when the entry chooses a sampling policy. */
-  samplingPolicy?: string;
+  samplingPolicy?: SamplingPolicy;
 }
 
 /** An argument as a person reads it: quoted when it has spaces, quotes or invisible characters. */
@@ -165,7 +166,7 @@ export function summarizeDefinition(server: Pick<ConfiguredServer, 'definedName'
   return { ...base, transport: entry.type, url: entry.url, headerNames: Object.keys(entry.headers ?? {}), envNames: [] };
 }
 
-const POLICY_TEXT: Record<string, string> = {
+const POLICY_TEXT: Record<SamplingPolicy, string> = {
   ask: 'ask (you review every model request)',
   approvePrompt: 'approvePrompt (model requests run at once; you review the answer)',
   auto: 'auto (model requests run and are answered WITHOUT review)',
@@ -191,7 +192,7 @@ export function approvalLines(summary: DefinitionSummary, defaultCwd?: string): 
     const described = summary.variables.map((v) => `${v.text} (${v.status === 'set' ? 'set, value hidden' : v.status === 'not set' ? 'not set' : 'not supported'})`);
     lines.push(`Uses from your machine: ${described.join(', ')}`);
   }
-  if (summary.samplingPolicy) lines.push(`Sampling policy: ${POLICY_TEXT[summary.samplingPolicy] ?? summary.samplingPolicy}`);
+  if (summary.samplingPolicy) lines.push(`Sampling policy: ${POLICY_TEXT[summary.samplingPolicy]}`);
   return lines;
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_SAMPLING_POLICY, SAMPLING_POLICIES, type SamplingPolicy } from '../shared/samplingPolicy';
 import { resolveVariables, VariableContext } from './variables';
 
-/** Sampling policy for a server (see the README's settings reference). */
-export const SamplingPolicySchema = z.enum(['ask', 'approvePrompt', 'auto', 'deny']);
+const SamplingPolicySchema = z.enum(SAMPLING_POLICIES);
 
 const common = {
   disabled: z.boolean().optional(),
@@ -59,7 +59,7 @@ export type ServerEntry = z.infer<typeof ServerEntrySchema>;
 export interface ServerOptions {
   disabled: boolean;
   autoStart: boolean;
-  samplingPolicy: z.infer<typeof SamplingPolicySchema>;
+  samplingPolicy: SamplingPolicy;
   allowedModels?: string[];
   maxRequestsPerMinute?: number;
   maxTokens?: number;
@@ -220,7 +220,7 @@ export function parseEntry(
   const options: ServerOptions = {
     disabled: entry.disabled ?? false,
     autoStart: entry.autoStart ?? true,
-    samplingPolicy: entry.samplingPolicy ?? 'ask',
+    samplingPolicy: entry.samplingPolicy ?? DEFAULT_SAMPLING_POLICY,
     allowedModels: entry.allowedModels,
     maxRequestsPerMinute: entry.maxRequestsPerMinute,
     maxTokens: entry.maxTokens,

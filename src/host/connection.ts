@@ -7,7 +7,7 @@ import { Deadline, IdleWatchdog, settledWithin, traceMessages } from './connecti
 import { Emitter } from './events';
 import type { HostOAuthProvider } from './auth/oauthProvider';
 import { withAuthorization } from './auth/signIn';
-import { HostClient } from './elicitation/hostClient';
+import { HostClient } from './hostClient';
 import { LineSplitter } from './lineSplitter';
 import { ensureProcessGone } from './processes';
 import { protocolErrorLogger } from './protocolLog';
@@ -21,8 +21,8 @@ export interface ConnectionDeps {
   clientInfo: Implementation;
   log: LogSink;
   onStderrLine(line: string): void;
-  sampling(): SamplingHandler;
-  elicitation(): ElicitationHandler;
+  sampling: SamplingHandler;
+  elicitation: ElicitationHandler;
   roots: RootsProvider;
   /** Folder relative paths in the config resolve against (the workspace folder). */
   baseDir?: string;
@@ -204,16 +204,16 @@ export class McpConnection extends Disposable {
 
   private installHandlers(): void {
     this.client.setRequestHandler('sampling/createMessage', (request, ctx) =>
-      this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.sampling().createMessage(request.params, c)),
+      this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.sampling.createMessage(request.params, c)),
     );
     this.client.setRequestHandler('elicitation/create', (request, ctx) =>
-      this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation().elicit(request.params, c)),
+      this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation.elicit(request.params, c)),
     );
     // Out-of-spec requests reach the handler too, so the person sees what was refused.
-    this.client.onRefusedElicitation = (params, ctx) => this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation().elicit(params as ElicitationParams, c));
+    this.client.onRefusedElicitation = (params, ctx) => this.answer(ctx.mcpReq.id, ctx.mcpReq.signal, (c) => this.deps.elicitation.elicit(params as ElicitationParams, c));
     this.client.setRequestHandler('roots/list', () => ({ roots: this.deps.roots.roots() }));
     this.client.setNotificationHandler('notifications/elicitation/complete', (notification) => {
-      this.deps.elicitation().complete?.(this.config.name, notification.params.elicitationId);
+      this.deps.elicitation.complete?.(this.config.name, notification.params.elicitationId);
     });
   }
 

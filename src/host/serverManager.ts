@@ -10,6 +10,7 @@ import { describeError } from './errors';
 import { Emitter } from './events';
 import { describeState, transition, DEFAULT_BACKOFF, type BackoffPolicy, type ServerState } from './lifecycle';
 import { RingBuffer } from './lineSplitter';
+import { ServerEntries } from './serverEntries';
 import type { Clock, ElicitationHandler, LogSink, RootsProvider, SamplingHandler } from './types';
 
 /** What the manager needs from its surroundings. */
@@ -22,9 +23,11 @@ export interface ServerManagerDeps {
   logFor(server: string): LogSink;
   /** Whether a server's protocol messages are traced (its log is at trace level). */
   traceEnabled?(server: string): boolean;
-  sampling(): SamplingHandler;
-  elicitation(): ElicitationHandler;
+  sampling: SamplingHandler;
+  elicitation: ElicitationHandler;
   roots: RootsProvider;
+  /** Where the applied configuration is kept for the rest of the host (default: a private one). */
+  entries?: ServerEntries;
   baseDir(): string | undefined;
   timeouts(): { connectMs: number; toolIdleMs: number; toolMaxMs: number };
   backoff?: BackoffPolicy;
@@ -109,12 +112,13 @@ export class ServerManager extends Disposable {
   readonly onDidChange = this._onDidChange.event;
   private workspaceTrusted = true;
   private readonly approvals: ApprovalStore;
-  /** Edits the host is about to make to a server's entry at the person's request. */
-  private readonly ownEdits = new Map<string, Partial<ServerEntry>>();
+  /** The applied configuration and the edits the host is about to make to it. */
+  private readonly entries: ServerEntries;
 
   constructor(private readonly deps: ServerManagerDeps) {
     super();
     this.approvals = deps.approvals ?? new MemoryApprovalStore();
+    this.entries = deps.entries ?? new ServerEntries();
   }
 
   /** All configured servers in configuration order. */
@@ -138,6 +142,7 @@ export class ServerManager extends Disposable {
    */
   applyConfig(configs: ConfiguredServer[], workspaceTrusted: boolean): void {
     this.workspaceTrusted = workspaceTrusted;
+    this.entries.replace(configs);
     const wanted = new Map(configs.map((c) => [c.name, c]));
     for (const [name, server] of this.servers) {
       if (!wanted.has(name)) {
@@ -182,9 +187,9 @@ export class ServerManager extends Disposable {
 
   /** Keeps an approval across an edit the host made itself (see {@link expectOwnEdit}). */
   private carryOwnEdit(existing: ManagedServer, next: ConfiguredServer): void {
-    const patch = this.ownEdits.get(next.name);
+    const patch = this.entries.peekOwnEdit(next.name);
     if (!patch || definitionHash(next) === existing.hash) return;
-    this.ownEdits.delete(next.name);
+    this.entries.takeOwnEdit(next.name);
     if (this.approvals.has(existing.hash) && isOwnEdit(existing.config.definition, patch, next.definition)) this.approvals.add(definitionHash(next));
   }
 
@@ -194,7 +199,7 @@ export class ServerManager extends Disposable {
    * when the next configuration differs by exactly that patch.
    */
   expectOwnEdit(name: string, patch: Partial<ServerEntry>): void {
-    this.ownEdits.set(name, patch);
+    this.entries.expectOwnEdit(name, patch);
   }
 
   /** Servers that wait for the person's approval before they first run. */

@@ -6,6 +6,7 @@
  * renders it as text only. Long texts arrive capped (see {@link TextView});
  * the host keeps the full text and can open it in an editor.
  */
+import type { CardPolicy } from './samplingPolicy';
 
 /** Characters of one text block sent to the webview; the rest stays on the host. */
 export const CARD_TEXT_CAP = 20_000;
@@ -14,7 +15,7 @@ export const CARD_TEXT_CAP = 20_000;
 export type SamplingPhase = 'review' | 'running' | 'completed' | 'error';
 
 /** The review steps the server's policy asks for (deny never reaches a card). */
-export type CardPolicy = 'ask' | 'approvePrompt' | 'auto';
+export type { CardPolicy };
 
 /** A text as the webview gets it: at most {@link CARD_TEXT_CAP} characters. */
 export interface TextView {

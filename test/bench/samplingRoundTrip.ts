@@ -1,19 +1,20 @@
 // Benchmark: round-trip time of one sampling request through the whole host
-// (ServerManager → McpConnection → SamplingCoordinator with policy auto →
-// RequestBroker → a zero-latency model) next to a bare SDK Client that answers
+// (built by createHost: ServerManager → McpConnection → SamplingCoordinator
+// with policy auto → RequestBroker → a zero-latency model, audit log on) next to a bare SDK Client that answers
 // sampling/createMessage in code. Both talk to the v1 (legacy era) fixture over
 // stdio and call its `sample` tool, which asks for one completion per call.
 //
-//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up]
+// The two alternate call by call, so both see the same load.
+//
+//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up]   (BENCH_AUDIT=0: audit log off)
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { RequestBroker } from '../../src/host/requests/broker';
-import { SamplingBudget } from '../../src/host/sampling/budget';
-import { SamplingCoordinator } from '../../src/host/sampling/coordinator';
-import { systemClock } from '../../src/host/types';
-import { configs, createHost, V1_STDIO, waitFor } from '../support/hostHarness';
-import { FakeRunner, lastText } from '../unit/samplingFakes';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { configs, createTestHost, V1_STDIO, waitFor } from '../support/hostHarness';
+import { lastText } from '../unit/samplingFakes';
 
 const N = Number(process.argv[2] ?? 200);
 const WARM_UP = Number(process.argv[3] ?? 20);
@@ -30,48 +31,67 @@ function stats(samples: number[]): Stats {
   return { median: at(0.5), p95: at(0.95), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
 }
 
-/** Calls `once` warm-up + N times in sequence; returns the N timings in ms. */
-async function measure(once: (i: number) => Promise<string>): Promise<number[]> {
-  for (let i = 0; i < WARM_UP; i++) await once(i);
-  const times: number[] = [];
+type Call = (i: number) => Promise<string>;
+
+/** CPU time this process spent per side (the fixture servers run in their own processes). */
+const cpu = { bare: 0, host: 0 };
+
+/** Times one call (wall clock, and this process's CPU); checks the answer came from the zero-latency model. */
+async function timed(call: Call, i: number, side: 'bare' | 'host'): Promise<number> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const text = await call(i);
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  cpu[side] += (c.user + c.system) / 1000;
+  if (!text.startsWith('echo: ')) throw new Error(`unexpected tool result: ${text}`);
+  return ms;
+}
+
+/**
+ * Calls both clients warm-up + N times, alternating one call each (in turn
+ * first), so that both see the same machine load: on a shared machine,
+ * measuring one after the other compares two different moments.
+ */
+async function sideBySide(bare: Call, host: Call): Promise<{ bare: number[]; host: number[] }> {
+  for (let i = 0; i < WARM_UP; i++) {
+    await bare(i);
+    await host(i);
+  }
+  const times = { bare: [] as number[], host: [] as number[] };
   for (let i = 0; i < N; i++) {
-    const t0 = performance.now();
-    const text = await once(i);
-    times.push(performance.now() - t0);
-    if (!text.startsWith('echo: ')) throw new Error(`unexpected tool result: ${text}`);
+    if (i % 2 === 0) {
+      times.bare.push(await timed(bare, i, 'bare'));
+      times.host.push(await timed(host, i, 'host'));
+    } else {
+      times.host.push(await timed(host, i, 'host'));
+      times.bare.push(await timed(bare, i, 'bare'));
+    }
   }
   return times;
 }
 
-async function throughHost(): Promise<number[]> {
-  const broker = new RequestBroker(systemClock);
-  const runner = new FakeRunner();
-  runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
-  const coordinator = new SamplingCoordinator({
-    broker,
-    runner,
-    clock: systemClock,
-    budget: new SamplingBudget({ defaults: { requestsPerMinute: 0 } }),
-    reviewTimeoutMs: () => 60_000,
-    justification: (s) => `bench ${s}`,
-    serverOptions: () => ({ samplingPolicy: 'auto' }),
-    paused: () => false,
-  });
-  const h = createHost({ sampling: () => coordinator });
-  h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [V1_STDIO] } }), true);
-  try {
-    await waitFor(h.manager, () => h.manager.get('fx')?.state.kind === 'running', 20_000, 'fixture running');
-    return await measure(async (i) => {
+/** The host as the extension builds it (createHost), with its audit log on, running the fixture with policy auto. */
+async function startHost(): Promise<{ call: Call; close(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-audit-'));
+  const h = createTestHost(process.env.BENCH_AUDIT === '0' ? {} : { storage: { auditFile: path.join(dir, 'audit.jsonl') } });
+  h.runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
+  h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [V1_STDIO], samplingPolicy: 'auto' } }), true);
+  await waitFor(h.manager, () => h.manager.get('fx')?.state.kind === 'running', 20_000, 'fixture running');
+  return {
+    call: async (i) => {
       const r = await h.manager.callTool('fx', 'sample', { prompt: `p${i}` });
       return (r.content as Array<{ text?: string }>)[0]?.text ?? '';
-    });
-  } finally {
-    await h.dispose();
-    broker.dispose();
-  }
+    },
+    close: async () => {
+      await h.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-async function bareClient(): Promise<number[]> {
+/** A bare SDK Client that answers sampling/createMessage in code. */
+async function startBare(): Promise<{ call: Call; close(): Promise<void> }> {
   const client = new Client({ name: 'bench-bare', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
   client.setRequestHandler('sampling/createMessage', async (request) => {
     const first = request.params.messages.at(-1);
@@ -80,14 +100,13 @@ async function bareClient(): Promise<number[]> {
   });
   const transport = new StdioClientTransport({ command: process.execPath, args: [V1_STDIO], env: getDefaultEnvironment(), stderr: 'ignore' });
   await client.connect(transport);
-  try {
-    return await measure(async (i) => {
+  return {
+    call: async (i) => {
       const r = await client.callTool({ name: 'sample', arguments: { prompt: `p${i}` } });
       return (r.content as Array<{ text?: string }>)[0]?.text ?? '';
-    });
-  } finally {
-    await client.close();
-  }
+    },
+    close: () => client.close(),
+  };
 }
 
 function row(label: string, s: Stats): string {
@@ -95,12 +114,20 @@ function row(label: string, s: Stats): string {
 }
 
 async function main(): Promise<void> {
-  const bare = stats(await bareClient());
-  const host = stats(await throughHost());
-  console.log(`sampling round trip, v1 fixture over stdio, policy auto, zero-latency model; N=${N} after ${WARM_UP} warm-up calls (ms)`);
+  const [bareClient, hostClient] = [await startBare(), await startHost()];
+  let times: { bare: number[]; host: number[] };
+  try {
+    times = await sideBySide(bareClient.call, hostClient.call);
+  } finally {
+    await bareClient.close();
+    await hostClient.close();
+  }
+  const [bare, host] = [stats(times.bare), stats(times.host)];
+  console.log(`sampling round trip, v1 fixture over stdio, policy auto, zero-latency model; N=${N} each, alternating, after ${WARM_UP} warm-up calls (ms)`);
   console.log(`${''.padEnd(34)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'mean'.padStart(9)}`);
   console.log(row('bare SDK Client (handler in code)', bare));
   console.log(row('MCP Approval Host (full stack)', host));
+  console.log(`CPU of this process per round trip: bare ${(cpu.bare / N).toFixed(3)} ms, host ${(cpu.host / N).toFixed(3)} ms (${(cpu.host / cpu.bare).toFixed(2)}x; less sensitive to the machine's load than wall time)`);
   console.log(`ratio host/bare: median ${(host.median / bare.median).toFixed(2)}x, p95 ${(host.p95 / bare.p95).toFixed(2)}x; overhead median ${(host.median - bare.median).toFixed(3)} ms`);
 }
 

@@ -1,5 +1,5 @@
 // The client-under-test for the official MCP conformance suite: a headless
-// host built from the same pieces the extension uses (McpConnection, the
+// host built by createHost, as the extension builds it (McpConnection, the
 // HostClient inside it, the ElicitationCoordinator behind a RequestBroker).
 // The suite starts it as `<command> <serverUrl>` with MCP_CONFORMANCE_SCENARIO
 // (and MCP_CONFORMANCE_CONTEXT) set. It behaves like a person using the host:
@@ -12,12 +12,13 @@
 import { writeFileSync } from 'node:fs';
 import type { Tool } from '@modelcontextprotocol/client';
 import { McpConnection } from '../../src/host/connection';
-import { parseEntry } from '../../src/host/config';
-import { describeError, HostError } from '../../src/host/errors';
+import { parseServersSetting } from '../../src/host/config';
+import { createHost } from '../../src/host/createHost';
+import { describeError } from '../../src/host/errors';
 import { Emitter } from '../../src/host/events';
-import { ElicitationCoordinator } from '../../src/host/elicitation/coordinator';
-import { RequestBroker } from '../../src/host/requests/broker';
-import { systemClock, type LogSink, type RootsProvider, type SamplingHandler } from '../../src/host/types';
+import type { RequestBroker } from '../../src/host/requests/broker';
+import { SETTINGS } from '../../src/host/settings';
+import type { LogSink, RootsProvider } from '../../src/host/types';
 import { initialValues } from '../../src/shared/elicitation';
 import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
 import { conformanceAuth } from './auth';
@@ -42,12 +43,6 @@ const log: LogSink = {
 
 const roots: RootsProvider = { roots: () => [], onDidChangeRoots: new Emitter<void>().event };
 
-// The person never approves a sampling request here: no model is attached.
-const sampling: SamplingHandler = {
-  createMessage: async () => {
-    throw HostError.userRejected('sampling');
-  },
-};
 
 /** The scenario's context (MCP_CONFORMANCE_CONTEXT), if any. */
 function context(): Record<string, unknown> {
@@ -108,18 +103,30 @@ async function main(): Promise<void> {
   const save = () => reportPath && writeFileSync(reportPath, JSON.stringify(report));
   if (!serverUrl) throw new Error('usage: clientUnderTest <serverUrl>');
   const ctx = context();
-  const parsed = parseEntry('conformance', { type: 'http', url: serverUrl }, { userHome: '/tmp', env: {}, workspaceFolder: undefined });
-  if ('issue' in parsed) throw new Error(`bad server entry: ${JSON.stringify(parsed.issue)}`);
-  const broker = new RequestBroker(systemClock);
+  // The person's entry: sampling denied (no model is attached), started here rather than by the manager.
+  const setting = { conformance: { type: 'http', url: serverUrl, samplingPolicy: 'deny', autoStart: false } };
+  const parsed = parseServersSetting([{ scope: 'user', value: setting }], { userHome: '/tmp', env: {}, workspaceFolder: undefined });
+  if (parsed.issues.length > 0) throw new Error(`bad server entry: ${JSON.stringify(parsed.issues)}`);
+  const host = createHost({
+    clientInfo: { name: 'mcp-approval-host-conformance', version: '0.0.0' },
+    log,
+    logFor: () => log,
+    settings: { get: (key) => (key === SETTINGS.reviewTimeoutMinutes.key ? 10_000 / 60_000 : undefined) },
+    models: { listModels: async () => [], onDidChangeModels: () => ({ dispose: () => undefined }), stream: () => (async function* () {})() },
+    urlOpener: { confirmAndOpen: async () => 'dismissed' },
+    roots,
+    baseDir: () => undefined,
+  });
+  host.manager.applyConfig(parsed.servers, true);
+  const { broker, sampling, elicitation } = host;
   acceptUntouchedForms(broker);
-  const elicitation = new ElicitationCoordinator({ broker, urlOpener: { confirmAndOpen: async () => 'dismissed' }, timeoutMs: () => 10_000, log });
   try {
-    const connection = await McpConnection.open(parsed.config, {
+    const connection = await McpConnection.open(parsed.servers[0], {
       clientInfo: { name: 'mcp-approval-host-conformance', version: '0.0.0' },
       log,
       onStderrLine: () => undefined,
-      sampling: () => sampling,
-      elicitation: () => elicitation,
+      sampling,
+      elicitation,
       roots,
       connectTimeoutMs: 20_000,
       ...conformanceAuth(serverUrl, ctx),
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
       save();
     }
     await connection.close();
+    await host.dispose();
   } catch (err) {
     report.error = describeError(err);
     save();

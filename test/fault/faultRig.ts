@@ -7,15 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ElicitationCoordinator } from '../../src/host/elicitation/coordinator';
-import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import { recordElicitations } from '../../src/host/requests/auditElicitations';
-import { AuditLog, type AuditEntry } from '../../src/host/sampling/audit';
-import { SamplingBudget } from '../../src/host/sampling/budget';
-import { SamplingCoordinator, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
-import type { ServerManagerDeps } from '../../src/host/serverManager';
-import { systemClock } from '../../src/host/types';
-import { alive, configs, createHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
+import type { AuditLog, AuditEntry } from '../../src/host/audit';
+import type { HostEnv } from '../../src/host/createHost';
+import type { ElicitationCoordinator } from '../../src/host/elicitation/coordinator';
+import type { RequestBroker, BrokerEntry } from '../../src/host/requests/broker';
+import type { SamplingCoordinator, SamplingServerOptions } from '../../src/host/sampling/coordinator';
+import { SETTINGS } from '../../src/host/settings';
+import { alive, configs, createTestHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
 import { FakeRunner } from '../unit/samplingFakes';
 
 export const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
@@ -36,6 +34,7 @@ export interface FaultRig {
   maxOpen: number;
   /** Called for every new card, after it is fully open. */
   person: (entry: AnyCard) => void;
+  /** The server's sampling options, as its settings entry gives them. */
   options: SamplingServerOptions;
   /** Gate the model list: while set, listModels waits for it. */
   modelsGate?: Promise<void>;
@@ -46,50 +45,40 @@ export interface FaultRig {
 export interface FaultRigOptions {
   env?: Record<string, string>;
   sampling?: SamplingServerOptions;
-  host?: Partial<ServerManagerDeps>;
+  host?: Partial<HostEnv>;
 }
 
 /** Builds the rig and starts the hostile server (waits until it runs). */
 export async function createFaultRig(options: FaultRigOptions = {}): Promise<FaultRig> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mcp-fault-'));
-  const broker = new RequestBroker(systemClock);
   const runner = new FakeRunner();
-  const audit = new AuditLog(path.join(dir, 'audit.jsonl'), { includeContent: false });
-  const auditSub = recordElicitations(broker, audit);
-  const rig = { broker, runner, audit, cards: [], maxOpen: 0, person: () => undefined, options: { samplingPolicy: 'ask', ...options.sampling } } as unknown as FaultRig;
   const listModels = runner.listModels.bind(runner);
+  const rig = { runner, cards: [], maxOpen: 0, person: () => undefined, options: { samplingPolicy: 'ask', ...options.sampling } } as unknown as FaultRig;
   runner.listModels = async () => {
     await rig.modelsGate;
     return listModels();
   };
-  rig.sampling = new SamplingCoordinator({
-    broker,
-    runner,
-    clock: systemClock,
-    budget: new SamplingBudget(),
-    audit,
-    reviewTimeoutMs: () => 600_000,
-    justification: (s) => `fault test ${s}`,
-    serverOptions: () => rig.options,
-    paused: () => false,
-  });
-  rig.elicitation = new ElicitationCoordinator({ broker, urlOpener: { confirmAndOpen: async () => 'dismissed' }, timeoutMs: () => 600_000 });
+  // The extension's budget defaults, a real audit log (with recordElicitations) and long review timeouts.
+  rig.h = createTestHost({ models: runner, storage: { auditFile: path.join(dir, 'audit.jsonl') }, budgetDefaults: undefined, ...options.host });
+  rig.h.settings.set(SETTINGS.reviewTimeoutMinutes.key, 10);
+  const { broker } = rig.h;
+  rig.broker = broker;
+  rig.sampling = rig.h.host.sampling;
+  rig.elicitation = rig.h.host.elicitation;
+  rig.audit = rig.h.host.audit!;
   broker.onDidChange(() => (rig.maxOpen = Math.max(rig.maxOpen, broker.openCount)));
   broker.onDidAdd((entry) => {
     rig.cards.push(entry as AnyCard);
     queueMicrotask(() => rig.person(entry as AnyCard));
   });
-  rig.h = createHost({ sampling: () => rig.sampling, elicitation: () => rig.elicitation, ...options.host });
   rig.dispose = async () => {
     await rig.h.dispose();
-    auditSub.dispose();
-    rig.sampling.dispose();
-    rig.elicitation.dispose();
-    broker.dispose();
-    await audit.readRecent(0);
+    await rig.audit.readRecent(0);
     rmSync(dir, { recursive: true, force: true });
   };
-  rig.h.manager.applyConfig(configs({ hostile: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe', ...options.env } } }), true);
+  const o = rig.options;
+  const entry = { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe', ...options.env }, samplingPolicy: o.samplingPolicy, allowedModels: o.allowedModels, maxRequestsPerMinute: o.maxRequestsPerMinute, maxTokens: o.maxTokens };
+  rig.h.manager.applyConfig(configs({ hostile: entry }), true);
   await waitFor(rig.h.manager, () => rig.h.manager.get('hostile')?.state.kind === 'running', 20_000, 'hostile running');
   return rig;
 }

@@ -2,7 +2,7 @@
 // assert on them, test/bench/faults.ts prints them. Nothing here asserts.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { AuditEntry } from '../../src/host/sampling/audit';
+import type { AuditEntry } from '../../src/host/audit';
 import type { SamplingCard } from '../../src/shared/samplingProtocol';
 import { gate, type Step } from '../unit/samplingFakes';
 import { auditEntries, createFaultRig, eventually, running, settleWithin, toolJson, type AnyCard, type FaultRig } from './faultRig';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { configs, createHost, startHttpFixture, V1_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
+import { configs, createTestHost, startHttpFixture, V1_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
 const SECRET_VAR = 'MCP_APPROVAL_TEST_SECRET';
 const SECRET = `secret-${process.pid}-value`;
@@ -39,7 +39,7 @@ after(() => {
 describe('approval of workspace-defined servers', () => {
   it('starts nothing until approved, then runs; user servers start without asking', async () => {
     const record = path.join(dir, 'first.jsonl');
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig([...configs({ mine: { command: process.execPath, args: [V1_STDIO] } }, 'user'), ...configs({ theirs: stdioEntry(record) }, 'workspace')], true);
       await running(h, 'mine');
@@ -67,7 +67,7 @@ describe('approval of workspace-defined servers', () => {
 
   it('stops a running server whose definition changes, and asks again; the approved definition runs again without asking', async () => {
     const record = path.join(dir, 'change.jsonl');
-    const h = createHost();
+    const h = createTestHost();
     try {
       const original = configs({ w: stdioEntry(record) }, 'workspace');
       h.manager.applyConfig(original, true);
@@ -88,7 +88,7 @@ describe('approval of workspace-defined servers', () => {
   });
 
   it('a policy-only change by the repository also asks again, one the host announced does not', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ p: { command: process.execPath, args: [V1_STDIO] } }, 'workspace'), true);
       await h.manager.approve('p');
@@ -105,7 +105,7 @@ describe('approval of workspace-defined servers', () => {
   });
 
   it('refuses an approval of a definition that changed while the person read it', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ r: { command: process.execPath, args: [V1_STDIO] } }, 'workspace'), true);
       const seen = h.manager.get('r')!.definitionHash;
@@ -118,7 +118,7 @@ describe('approval of workspace-defined servers', () => {
   });
 
   it('"Reset Server Trust" stops approved workspace servers and leaves user servers running', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig([...configs({ mine: { command: process.execPath, args: [V1_STDIO] } }, 'user'), ...configs({ theirs: { command: process.execPath, args: [V1_STDIO] } }, 'workspace')], true);
       await h.manager.approve('theirs');
@@ -136,7 +136,7 @@ describe('approval of workspace-defined servers', () => {
   it('an HTTP server is not contacted before the approval: its URL and headers carry the secret only afterwards', async () => {
     const requestLog = path.join(dir, 'requests.jsonl');
     const fixture = await startHttpFixture('http-server.mjs', [], { FIXTURE_REQUEST_LOG: requestLog });
-    const h = createHost();
+    const h = createTestHost();
     try {
       const url = `${fixture.url}?k=\${env:${SECRET_VAR}}`;
       h.manager.applyConfig(configs({ web: { type: 'http', url, headers: { 'X-Key': `\${env:${SECRET_VAR}}` } } }, 'workspace'), true);
@@ -154,7 +154,7 @@ describe('approval of workspace-defined servers', () => {
   });
 
   it('never writes a value taken from the environment to the server log or its stderr lines', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ leaky: { command: process.execPath, args: [V1_STDIO], env: { TOKEN: `\${env:${SECRET_VAR}}` } } }, 'user'), true);
       await running(h, 'leaky');

@@ -9,13 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import type { ClientContext } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ElicitationCoordinator, type UrlOpener } from '../../src/host/elicitation/coordinator';
-import { HostClient } from '../../src/host/elicitation/hostClient';
+import { HostClient } from '../../src/host/hostClient';
 import { requiredElicitations } from '../../src/host/elicitation/urlRequired';
 import { toProtocolError } from '../../src/host/errors';
+import { SETTINGS } from '../../src/host/settings';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
 import { systemClock, type ElicitationParams, type ServerRequestContext } from '../../src/host/types';
 import type { ElicitationCard, UrlElicitationCard } from '../../src/shared/elicitationProtocol';
-import { configs, createHost, FIXTURES, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
+import { configs, createTestHost, FIXTURES, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
 const ELICITATION_SERVER = path.join(FIXTURES, 'elicitation-server.mjs');
 
@@ -29,11 +30,16 @@ class RecordingOpener implements UrlOpener {
 
 /** The host stack with a coordinator, a broker and a person who answers cards. */
 function elicitingHost(entries: Record<string, unknown>) {
-  const broker = new RequestBroker(systemClock);
   const opener = new RecordingOpener();
-  const settings = { timeoutMs: 60_000 };
-  const coordinator = new ElicitationCoordinator({ broker, urlOpener: opener, timeoutMs: () => settings.timeoutMs });
-  const h = createHost({ elicitation: () => coordinator });
+  const h = createTestHost({ urlOpener: opener });
+  const { broker } = h;
+  const coordinator = h.host.elicitation;
+  /** The review timeout, as the setting (in minutes) gives it. */
+  const settings = {
+    set timeoutMs(ms: number) {
+      h.settings.set(SETTINGS.reviewTimeoutMinutes.key, ms / 60_000);
+    },
+  };
   h.manager.applyConfig(configs(entries), true);
   /** Resolves with the next card that appears. */
   const nextCard = () =>

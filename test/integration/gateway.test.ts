@@ -8,13 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SECRET_HEADER } from '../../src/host/gateway/access';
 import { McpGateway } from '../../src/host/gateway/gateway';
-import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import { SamplingBudget } from '../../src/host/sampling/budget';
-import { SamplingCoordinator } from '../../src/host/sampling/coordinator';
-import { systemClock } from '../../src/host/types';
+import type { RequestBroker, BrokerEntry } from '../../src/host/requests/broker';
 import type { SamplingAction, SamplingCard } from '../../src/shared/samplingProtocol';
-import { FakeRunner } from '../unit/samplingFakes';
-import { configs, createHost, MemoryLog, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
+import { configs, createTestHost, MemoryLog, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
 interface Rig {
   h: HostHarness;
@@ -42,18 +38,9 @@ function waitPhase(broker: RequestBroker, entry: BrokerEntry<'sampling'>, want: 
 }
 
 async function createRig(): Promise<Rig> {
-  const broker = new RequestBroker(systemClock);
-  const coordinator = new SamplingCoordinator({
-    broker,
-    runner: new FakeRunner(),
-    clock: systemClock,
-    budget: new SamplingBudget({ defaults: { requestsPerMinute: 0 } }),
-    reviewTimeoutMs: () => 60_000,
-    justification: (s) => `server ${s}`,
-    serverOptions: () => ({ samplingPolicy: 'ask' }),
-    paused: () => false,
-  });
-  const h = createHost({ sampling: () => coordinator });
+  // The host as createHost builds it; each server's policy is the default, ask.
+  const h = createTestHost();
+  const { broker } = h;
   h.manager.applyConfig(
     configs({
       legacy: { command: process.execPath, args: [V1_STDIO], env: { FIXTURE_NAME: 'Legacy Fixture!' } },

@@ -3,7 +3,8 @@
 // stop without orphans, list_changed refresh, config changes, trust, timeouts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { alive, configs, createHost, startHttpFixture, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
+import { McpConnection } from '../../src/host/connection';
+import { alive, configs, createTestHost, MemoryLog, refuseAll, startHttpFixture, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
 function textOf(result: { content?: unknown }): string {
   const blocks = (result.content ?? []) as Array<{ type: string; text?: string }>;
@@ -24,7 +25,7 @@ for (const [label, script, era] of [
   describe(`${label} (${era} era)`, () => {
     let h: HostHarness;
     before(() => {
-      h = createHost();
+      h = createTestHost();
       h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [script], env: { FIXTURE_NAME: `fx-${era}` } } }), true);
     });
     after(() => h.dispose());
@@ -69,8 +70,14 @@ for (const [label, script, era] of [
     });
 
     it('answers sampling and elicitation with a clear error when nothing handles them, and the server learns', async () => {
-      const sample = await h.manager.callTool('fx', 'sample', { prompt: 'hello' }).then(textOf, (err: Error) => err.message);
-      const elicit = await h.manager.callTool('fx', 'elicit', {}).then(textOf, (err: Error) => err.message);
+      // A bare connection whose handlers refuse everything (the host's own handlers would open cards).
+      const log = new MemoryLog();
+      const [config] = configs({ fx: { command: process.execPath, args: [script], env: { FIXTURE_NAME: `fx-${era}` } } });
+      const bare = await McpConnection.open(config, { clientInfo: { name: 'test', version: '0' }, log, onStderrLine: () => undefined, sampling: refuseAll, elicitation: refuseAll, roots: h.roots, connectTimeoutMs: 15_000 });
+      const limits = { idleTimeoutMs: 10_000, maxTotalMs: 20_000 };
+      const sample = await bare.callTool('sample', { prompt: 'hello' }, limits).then(textOf, (err: Error) => err.message);
+      const elicit = await bare.callTool('elicit', {}, limits).then(textOf, (err: Error) => err.message);
+      await bare.close();
       if (era === 'legacy') {
         assert.match(sample, /no sampling in this test/);
         assert.match(elicit, /no elicitation in this test/);
@@ -78,12 +85,12 @@ for (const [label, script, era] of [
         // 2026-07-28: the retry leaves the refused entries out; the fixture reports that.
         assert.equal(sample, 'sample: the client did not answer sample_0 (refused)');
         assert.equal(elicit, 'elicit: the client did not answer form (refused)');
-        assert.ok(h.logs.get('fx')?.lines.some((l) => /^info sampling\/createMessage refused \(.*no sampling in this test.*\): retrying without it/.test(l)));
+        assert.ok(log.lines.some((l) => /^info sampling\/createMessage refused \(.*no sampling in this test.*\): retrying without it/.test(l)));
       }
     });
 
     it('resets the idle timeout on progress and fails a silent call', async () => {
-      const quick = createHost({ timeouts: () => ({ connectMs: 15_000, toolIdleMs: 600, toolMaxMs: 30_000 }) });
+      const quick = createTestHost({ timeouts: () => ({ connectMs: 15_000, toolIdleMs: 600, toolMaxMs: 30_000 }) });
       try {
         quick.manager.applyConfig(configs({ slowfx: { command: process.execPath, args: [script] } }), true);
         await running(quick, 'slowfx');
@@ -109,7 +116,7 @@ for (const [label, script, era] of [
 
 describe('crash on start', () => {
   it('retries with backoff, then gives up with the last stderr lines', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ bad: { command: process.execPath, args: [V1_STDIO], env: { FIXTURE_CRASH_ON_START: '1' } } }), true);
       await waitFor(h.manager, () => {
@@ -126,7 +133,7 @@ describe('crash on start', () => {
   });
 
   it('reports a command that does not exist', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ missing: { command: '/nonexistent/mcp-server' } }), true);
       await waitFor(h.manager, () => h.manager.get('missing')?.state.kind === 'error', 10_000, 'error');
@@ -140,7 +147,7 @@ describe('crash on start', () => {
 
 describe('stopping', () => {
   it('stop and shutdown leave no server process behind', async () => {
-    const h = createHost();
+    const h = createTestHost();
     h.manager.applyConfig(configs({ a: { command: process.execPath, args: [V1_STDIO] }, b: { command: process.execPath, args: [V2_STDIO] } }), true);
     const pa = (await running(h, 'a')).pid!;
     const pb = (await running(h, 'b')).pid!;
@@ -153,13 +160,13 @@ describe('stopping', () => {
   });
 
   it('rejects a pending tool call when its server stops', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ s: { command: process.execPath, args: [V1_STDIO] } }), true);
       await running(h, 's');
       const call = h.manager.callTool('s', 'slow', { ms: 10_000, steps: 10 });
       setTimeout(() => void h.manager.stop('s'), 300);
-      await assert.rejects(call);
+      await assert.rejects(call, { message: /^Tool "slow" got no answer: the server closed the connection/ });
     } finally {
       await h.dispose();
     }
@@ -168,7 +175,7 @@ describe('stopping', () => {
 
 describe('configuration changes', () => {
   it('restarts only the servers whose connection changed', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ keep: { command: process.execPath, args: [V1_STDIO] }, change: { command: process.execPath, args: [V1_STDIO] } }), true);
       const keepPid = (await running(h, 'keep')).pid;
@@ -183,7 +190,7 @@ describe('configuration changes', () => {
   });
 
   it('does not start workspace servers in an untrusted workspace, but starts user servers', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig([...configs({ mine: { command: process.execPath, args: [V1_STDIO] } }, 'user'), ...configs({ theirs: { command: process.execPath, args: [V1_STDIO] } }, 'workspace')], false);
       await running(h, 'mine');
@@ -201,7 +208,7 @@ describe('configuration changes', () => {
   });
 
   it('stops servers removed from the settings and does not auto-start disabled ones', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ gone: { command: process.execPath, args: [V1_STDIO] }, off: { command: process.execPath, args: [V1_STDIO], disabled: true } }), true);
       const pid = (await running(h, 'gone')).pid!;
@@ -221,7 +228,7 @@ describe('remote servers', () => {
   for (const sdk of ['v2', 'v1'] as const) {
     it(`connects to a Streamable HTTP server (${sdk} SDK) and calls a tool`, async () => {
       const server = await startHttpFixture('http-server.mjs', ['--sdk', sdk]);
-      const h = createHost();
+      const h = createTestHost();
       try {
         h.manager.applyConfig(configs({ web: { type: 'http', url: server.url } }), true);
         const c = await running(h, 'web');
@@ -237,7 +244,7 @@ describe('remote servers', () => {
 
   it('falls back to HTTP+SSE when Streamable HTTP is refused', async () => {
     const server = await startHttpFixture('sse-server.mjs');
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ old: { type: 'http', url: server.url } }), true);
       const c = await running(h, 'old');
@@ -252,7 +259,7 @@ describe('remote servers', () => {
 
   it('uses SSE directly when configured as sse', async () => {
     const server = await startHttpFixture('sse-server.mjs');
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ sse: { type: 'sse', url: server.url } }), true);
       assert.equal((await running(h, 'sse')).transportKind, 'sse');

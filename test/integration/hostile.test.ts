@@ -4,10 +4,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ElicitationCoordinator } from '../../src/host/elicitation/coordinator';
-import { RequestBroker } from '../../src/host/requests/broker';
-import { systemClock } from '../../src/host/types';
-import { configs, createHost, FIXTURES, waitFor } from '../support/hostHarness';
+import { SETTINGS } from '../../src/host/settings';
+import { configs, createTestHost, FIXTURES, waitFor } from '../support/hostHarness';
 
 const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
 
@@ -17,7 +15,7 @@ function textOf(result: { content?: unknown }): string {
 
 describe('a hostile server', () => {
   it('survives garbage on stdout and keeps serving tools', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ junk: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'garbage' } } }), true);
       await waitFor(h.manager, () => h.manager.get('junk')?.state.kind === 'running', 20_000, 'running');
@@ -30,7 +28,7 @@ describe('a hostile server', () => {
   });
 
   it('times out a server that never completes the handshake', async () => {
-    const h = createHost({ timeouts: () => ({ connectMs: 1500, toolIdleMs: 5000, toolMaxMs: 10_000 }) });
+    const h = createTestHost({ timeouts: () => ({ connectMs: 1500, toolIdleMs: 5000, toolMaxMs: 10_000 }) });
     try {
       h.manager.applyConfig(configs({ mute: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'silent' } } }), true);
       await waitFor(h.manager, () => h.manager.get('mute')?.state.kind === 'error', 20_000, 'error state');
@@ -40,7 +38,7 @@ describe('a hostile server', () => {
   });
 
   it('answers roots/list with the workspace folders', async () => {
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.roots.set([{ uri: 'file:///tmp/ws-one', name: 'ws-one' }]);
       h.manager.applyConfig(configs({ probe: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe' } } }), true);
@@ -58,10 +56,9 @@ describe('a hostile server', () => {
     ['an unknown method', 'host/doSomethingEvil', {}, -32601],
   ] as const) {
     it(`answers ${what} with JSON-RPC error ${code}`, async () => {
-      // The real elicitation handler: out-of-spec requests reach it and are refused with a reason.
-      const broker = new RequestBroker(systemClock);
-      const elicitation = new ElicitationCoordinator({ broker, urlOpener: { confirmAndOpen: async () => 'dismissed' }, timeoutMs: () => 0 });
-      const h = createHost({ elicitation: () => elicitation });
+      // The host's real handlers: out-of-spec requests reach them and are refused with a reason.
+      const h = createTestHost();
+      h.settings.set(SETTINGS.reviewTimeoutMinutes.key, 0);
       try {
         h.manager.applyConfig(configs({ probe: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe' } } }), true);
         await waitFor(h.manager, () => h.manager.get('probe')?.state.kind === 'running', 20_000, 'running');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import { describe, it } from 'node:test';
-import { configs, createHost, startHttpFixture, waitFor, type HostHarness } from '../support/hostHarness';
+import { configs, createTestHost, startHttpFixture, waitFor, type HostHarness } from '../support/hostHarness';
 
 interface RequestRecord {
   method: string;
@@ -44,7 +44,7 @@ async function givenUp(h: HostHarness, name: string): Promise<string> {
 describe('Streamable HTTP → SSE fallback', () => {
   it('closes the refused Streamable HTTP attempt: only the SSE session has requests open', async () => {
     const server = await startHttpFixture('sse-server.mjs');
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ old: { type: 'http', url: server.url } }), true);
       await waitFor(h.manager, () => h.manager.get('old')?.state.kind === 'running', 20_000, 'running');
@@ -65,7 +65,7 @@ describe('Streamable HTTP → SSE fallback', () => {
 
   it('does not fall back when a JSON-RPC error merely says 404: the server’s error is reported', async () => {
     const server = await startHttpFixture('http-server.mjs', ['--fault', 'handshake-error-404']);
-    const h = createHost();
+    const h = createTestHost();
     try {
       h.manager.applyConfig(configs({ tenant: { type: 'http', url: server.url } }), true);
       const why = await givenUp(h, 'tenant');
@@ -83,7 +83,7 @@ describe('Streamable HTTP → SSE fallback', () => {
   for (const sdk of ['v1', 'v2'] as const) {
     it(`does not fall back after a completed handshake: HTTP 404 on tools/list closes the connection (${sdk} SDK)`, async () => {
       const server = await startHttpFixture('http-server.mjs', ['--sdk', sdk, '--fault', 'tools-list-http-404']);
-      const h = createHost();
+      const h = createTestHost();
       try {
         h.manager.applyConfig(configs({ lost: { type: 'http', url: server.url } }), true);
         const why = await givenUp(h, 'lost');

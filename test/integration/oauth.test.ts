@@ -10,7 +10,7 @@ import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvi
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow } from '../../src/host/auth/types';
 import { MemorySecretStore } from '../../src/host/auth/memorySecretStore';
 import { Emitter } from '../../src/host/events';
-import { configs, createHost, MemoryLog, refuseAll, startHttpFixture, waitFor } from '../support/hostHarness';
+import { configs, createTestHost, MemoryLog, refuseAll, startHttpFixture, waitFor } from '../support/hostHarness';
 
 const REDIRECT = 'http://127.0.0.1:33418/callback';
 
@@ -49,8 +49,8 @@ describe('OAuth sign-in against a local protected server', () => {
       clientInfo: { name: 'test', version: '0' },
       log: new MemoryLog(),
       onStderrLine: () => undefined,
-      sampling: () => refuseAll,
-      elicitation: () => refuseAll,
+      sampling: refuseAll,
+      elicitation: refuseAll,
       roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
       connectTimeoutMs: 15_000,
       auth: async () => provider,
@@ -116,7 +116,7 @@ describe('OAuth sign-in against a local protected server', () => {
   it('the server manager shows "sign in required" at start-up and runs after Sign In', async () => {
     const store = new MemorySecretStore();
     const opened: URL[] = [];
-    const h = createHost({
+    const h = createTestHost({
       auth: async (server, config, interactive) => {
         const provider = new HostOAuthProvider({ server, serverUrl: config.url, store, flow: person('allow', opened), clientName: 'test host' });
         provider.interactive = interactive;
@@ -138,7 +138,7 @@ describe('OAuth sign-in against a local protected server', () => {
   });
 
   it('Sign In names the failed step when consent is denied', async () => {
-    const h = createHost({
+    const h = createTestHost({
       auth: async (server, config, interactive) => {
         const provider = new HostOAuthProvider({ server, serverUrl: config.url, store: new MemorySecretStore(), flow: person('deny'), clientName: 'test host' });
         provider.interactive = interactive;
@@ -211,8 +211,8 @@ describe('enterprise-managed sign-in (SEP-990) against the local IdP and protect
       clientInfo: { name: 'test', version: '0' },
       log: new MemoryLog(),
       onStderrLine: () => undefined,
-      sampling: () => refuseAll,
-      elicitation: () => refuseAll,
+      sampling: refuseAll,
+      elicitation: refuseAll,
       roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
       connectTimeoutMs,
       auth: async () => p,

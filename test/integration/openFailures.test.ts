@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { alive, configs, createHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
+import { alive, configs, createTestHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
 
 const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
 
@@ -45,7 +45,7 @@ describe('a server that completes the handshake, then fails on a list', () => {
   ] as const) {
     it(`${what}: every attempt is closed and its process is gone`, async () => {
       const marker = `open-failure-${randomUUID()}`;
-      const h = createHost({ timeouts: () => ({ connectMs: 1500, toolIdleMs: 5000, toolMaxMs: 10_000 }) });
+      const h = createTestHost({ timeouts: () => ({ connectMs: 1500, toolIdleMs: 5000, toolMaxMs: 10_000 }) });
       try {
         h.manager.applyConfig(configs({ lists: { command: process.execPath, args: [HOSTILE, marker], env: { HOSTILE_MODE: mode, HOSTILE_LIST: list } } }), true);
         const why = await givenUp(h, 'lists');

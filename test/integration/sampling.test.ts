@@ -1,16 +1,13 @@
 // Integration tests of sampling through the real host stack: ServerManager →
-// McpConnection → SamplingCoordinator → RequestBroker, against the v1 (legacy
+// McpConnection → SamplingCoordinator → RequestBroker (built by createHost), against the v1 (legacy
 // era) and v2 (modern era, input_required rounds) fixture servers over stdio.
 // A scripted "person" acts on the cards; a scripted model runner answers.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import { SamplingBudget } from '../../src/host/sampling/budget';
-import { SamplingCoordinator } from '../../src/host/sampling/coordinator';
-import { systemClock } from '../../src/host/types';
+import type { RequestBroker, BrokerEntry } from '../../src/host/requests/broker';
 import type { SamplingAction, SamplingCard } from '../../src/shared/samplingProtocol';
 import { FakeRunner, lastText } from '../unit/samplingFakes';
-import { configs, createHost, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
+import { configs, createTestHost, V1_STDIO, V2_STDIO, waitFor, type HostHarness } from '../support/hostHarness';
 
 type Person = (entry: BrokerEntry<'sampling'>, act: (a: SamplingAction) => void) => void;
 
@@ -49,29 +46,19 @@ const runAndSend =
   };
 
 function createRig(script: string, era: string): Rig {
-  const broker = new RequestBroker(systemClock);
-  const runner = new FakeRunner();
-  let policy: 'ask' | 'auto' = 'ask';
+  const h = createTestHost();
+  const { broker, runner } = h;
+  const entry = (samplingPolicy: 'ask' | 'auto') => configs({ fx: { command: process.execPath, args: [script], env: { FIXTURE_NAME: `fx-${era}` }, samplingPolicy } });
   const rig: Rig = {
-    h: undefined as unknown as HostHarness,
+    h,
     broker,
     runner,
     cards: [],
     person: () => undefined,
-    setPolicy: (p) => (policy = p),
+    // An option-only change of the entry: applies to the next request without a restart.
+    setPolicy: (p) => h.manager.applyConfig(entry(p), true),
   };
-  const coordinator = new SamplingCoordinator({
-    broker,
-    runner,
-    clock: systemClock,
-    budget: new SamplingBudget({ defaults: { requestsPerMinute: 0 } }),
-    reviewTimeoutMs: () => 60_000,
-    justification: (s) => `server ${s}`,
-    serverOptions: () => ({ samplingPolicy: policy }),
-    paused: () => false,
-  });
-  rig.h = createHost({ sampling: () => coordinator });
-  rig.h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [script], env: { FIXTURE_NAME: `fx-${era}` } } }), true);
+  rig.h.manager.applyConfig(entry('ask'), true);
   broker.onDidAdd((e) => {
     const entry = e as BrokerEntry<'sampling'>;
     rig.cards.push(entry);

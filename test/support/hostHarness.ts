@@ -1,15 +1,20 @@
-// Test support: builds the real host stack (ServerManager + connections) with
-// in-memory logs and configurable handlers, and starts HTTP fixture servers.
+// Test support: builds the real host (createHost, as the extension does) with
+// in-memory logs and a scripted model, and starts HTTP fixture servers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseServersSetting, type ConfigScope, type ConfiguredServer } from '../../src/host/config';
+import { createHost, type Host, type HostEnv } from '../../src/host/createHost';
+import type { UrlOpener } from '../../src/host/elicitation/coordinator';
 import { Emitter } from '../../src/host/events';
-import { ServerManager, type ServerManagerDeps } from '../../src/host/serverManager';
+import type { RequestBroker } from '../../src/host/requests/broker';
+import type { ServerManager } from '../../src/host/serverManager';
+import type { SettingsSource } from '../../src/host/settings';
 import { HostError } from '../../src/host/errors';
-import { systemClock, type ElicitationHandler, type LogSink, type RootsProvider, type SamplingHandler } from '../../src/host/types';
+import type { ElicitationHandler, LogSink, RootsProvider, SamplingHandler } from '../../src/host/types';
+import { FakeRunner } from '../unit/samplingFakes';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -49,6 +54,7 @@ export function configs(entries: Record<string, unknown>, scope: ConfigScope = '
   return parsed.servers;
 }
 
+/** Handlers for a bare `McpConnection` that refuse every request from the server. */
 export const refuseAll: SamplingHandler & ElicitationHandler = {
   createMessage: async () => {
     throw HostError.unavailable('no sampling in this test');
@@ -58,37 +64,76 @@ export const refuseAll: SamplingHandler & ElicitationHandler = {
   },
 };
 
+/** Settings the test can change; unset keys read as their defaults. */
+export class TestSettings implements SettingsSource {
+  private readonly values = new Map<string, unknown>();
+  private readonly emitter = new Emitter<void>();
+  get(key: string): unknown {
+    return this.values.get(key);
+  }
+  set(key: string, value: unknown): void {
+    this.values.set(key, value);
+    this.emitter.fire();
+  }
+  onDidChange(listener: () => void) {
+    return this.emitter.event(listener);
+  }
+}
+
+/** A URL opener that records what it was asked to open and opens nothing unless told. */
+export class RecordingOpener implements UrlOpener {
+  readonly asked: string[] = [];
+  answer: 'opened' | 'dismissed' = 'dismissed';
+  async confirmAndOpen({ url }: { url: { url: string } }): Promise<'opened' | 'dismissed'> {
+    this.asked.push(url.url);
+    return this.answer;
+  }
+}
+
 export interface HostHarness {
+  host: Host;
   manager: ServerManager;
+  broker: RequestBroker;
+  runner: FakeRunner;
+  settings: TestSettings;
+  opener: RecordingOpener;
   hostLog: MemoryLog;
   logs: Map<string, MemoryLog>;
   roots: TestRoots;
   dispose(): Promise<void>;
 }
 
-/** The real server manager with test logs, fast backoff and the given handlers. */
-export function createHost(overrides: Partial<ServerManagerDeps> = {}): HostHarness {
+/**
+ * The real host, built by `createHost` as the extension builds it, with test
+ * logs, a scripted model runner, fast backoff and short timeouts; `overrides`
+ * replace any part of the environment.
+ */
+export function createTestHost(overrides: Partial<HostEnv> = {}): HostHarness {
   const hostLog = new MemoryLog();
   const logs = new Map<string, MemoryLog>();
   const roots = new TestRoots();
-  const manager = new ServerManager({
+  const runner = new FakeRunner();
+  const settings = new TestSettings();
+  const opener = new RecordingOpener();
+  const host = createHost({
     clientInfo: { name: 'mcp-approval-host-test', version: '0.0.0' },
-    clock: systemClock,
     log: hostLog,
     logFor: (name) => {
       let log = logs.get(name);
       if (!log) logs.set(name, (log = new MemoryLog()));
       return log;
     },
-    sampling: () => refuseAll,
-    elicitation: () => refuseAll,
+    settings,
+    models: runner,
+    urlOpener: opener,
     roots,
     baseDir: () => ROOT,
     timeouts: () => ({ connectMs: 15_000, toolIdleMs: 10_000, toolMaxMs: 60_000 }),
     backoff: { initialDelayMs: 50, maxDelayMs: 200, maxRestarts: 2, stableAfterMs: 60_000 },
+    budgetDefaults: { requestsPerMinute: 0 },
     ...overrides,
   });
-  return { manager, hostLog, logs, roots, dispose: () => manager.shutdown().then(() => manager.dispose()) };
+  return { host, manager: host.manager, broker: host.broker, runner, settings, opener, hostLog, logs, roots, dispose: () => host.dispose() };
 }
 
 /** Waits until `predicate` holds, re-checking on every manager change. */

@@ -203,7 +203,7 @@ describe('request broker', () => {
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog } from '../../src/host/sampling/audit';
+import { AuditLog } from '../../src/host/audit';
 import { recordElicitations } from '../../src/host/requests/auditElicitations';
 
 describe('elicitation audit', () => {

@@ -226,7 +226,7 @@ describe('ElicitationCoordinator: refused requests', () => {
   test('at most five refusal cards stay on screen', async () => {
     const s = setup();
     const bad = { message: 'x', requestedSchema: { type: 'object', properties: { a: {} } } } as unknown as ElicitationParams;
-    for (let i = 0; i < 8; i++) await assert.rejects(s.coordinator.elicit(bad, s.ctx));
+    for (let i = 0; i < 8; i++) await assert.rejects(s.coordinator.elicit(bad, s.ctx), { name: 'HostError', code: -32602, message: /Property "a"/ });
     assert.equal(s.broker.pending().length, 5);
     assert.equal(s.broker.history().length, 3);
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InMemoryTransport, type JSONRPCMessage, type JSONRPCResponse } from '@modelcontextprotocol/client';
-import { HostClient } from '../../src/host/elicitation/hostClient';
+import { HostClient } from '../../src/host/hostClient';
 import { withDefaultResultType } from '../../src/host/resultType';
 
 describe('withDefaultResultType', () => {

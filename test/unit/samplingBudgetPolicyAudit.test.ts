@@ -3,17 +3,9 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AuditLog,
-  DEFAULT_MAX_TOKENS_CEILING,
-  DEFAULT_REQUESTS_PER_MINUTE,
-  PAUSED_REASON,
-  RATE_WINDOW_MS,
-  SamplingBudget,
-  decide,
-  isSamplingPolicy,
-  type AuditEntry,
-} from '../../src/host/sampling';
+import { AuditLog, type AuditEntry } from '../../src/host/audit';
+import { DEFAULT_MAX_TOKENS_CEILING, DEFAULT_REQUESTS_PER_MINUTE, PAUSED_REASON, RATE_WINDOW_MS, SamplingBudget } from '../../src/host/sampling/budget';
+import { decide } from '../../src/host/sampling/policy';
 
 function fakeClock(start = 1_000_000) {
   let now = start;
@@ -155,12 +147,6 @@ describe('decide (sampling policy)', () => {
   it('fails closed on an unknown policy value', () => {
     assert.ok('reject' in decide('yolo' as never, false));
   });
-
-  it('recognizes valid policy strings only', () => {
-    assert.equal(isSamplingPolicy('approvePrompt'), true);
-    assert.equal(isSamplingPolicy('Ask'), false);
-    assert.equal(isSamplingPolicy(undefined), false);
-  });
 });
 
 describe('AuditLog', () => {
@@ -239,6 +225,17 @@ describe('AuditLog', () => {
     assert.deepEqual((await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l)), [rest[1]]);
     assert.ok((await stat(file)).size <= lineBytes * 2 + 1);
     assert.deepEqual(await log.readRecent(3), [first, ...rest]);
+  });
+
+  it('writes entries recorded in one turn together, in order, rotating between them when needed', async () => {
+    const file = join(dir, 'batch.jsonl');
+    const lines = ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => entry({ requestId: id }));
+    const lineBytes = Buffer.byteLength(JSON.stringify(lines[0]) + '\n');
+    const log = new AuditLog(file, { maxBytes: lineBytes * 3 });
+    const writes = lines.map((e) => log.record(e));
+    await Promise.all(writes);
+    assert.deepEqual((await readFile(`${file}.1`, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l)), lines.slice(0, 3));
+    assert.deepEqual((await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l)), lines.slice(3));
   });
 
   it('rotates at 5 MB by default', async () => {

@@ -212,6 +212,24 @@ describe('runModel (limits on a stream)', () => {
     assert.equal(out.text.length, 20, 'two characters per token');
   });
 
+  it('counts with the local estimate and asks the provider only near maxTokens', async () => {
+    const runner = new FakeRunner();
+    const counted: string[] = [];
+    runner.countTokens = async (_id, text) => (counted.push(text), Math.ceil(text.length / 2));
+    const long = { ...req, messages: [{ role: 'user' as const, parts: [{ type: 'text' as const, text: 'y'.repeat(400) }] }] };
+    runner.script = () => [{ type: 'text', text: 'short answer' }];
+    const short = await runModel(runner, long, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    assert.equal(short.text, 'short answer');
+    assert.deepEqual(counted, [], 'far from the limit: no call to the provider');
+    assert.equal(short.inputTokens, 100, 'the local estimate (four characters a token)');
+    runner.script = () => [{ type: 'text', text: 'x'.repeat(60) }, { type: 'text', text: 'x'.repeat(60) }, { type: 'text', text: 'x'.repeat(60) }];
+    const near = await runModel(runner, long, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    assert.equal(counted.length, 1, 'asked once, when the text could reach the limit');
+    assert.equal(near.inputTokens, 200);
+    assert.equal(near.text.length, 180, 'two characters a token: 90 tokens fit');
+    assert.equal(near.stopReason, 'endTurn');
+  });
+
   it('ends promptly on abort even if the provider ignores cancellation', async () => {
     const hold = gate();
     const controller = new AbortController();

@@ -3,7 +3,7 @@
 import type { IDisposable } from '../../src/host/disposable';
 import { Emitter } from '../../src/host/events';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import type { AuditEntry } from '../../src/host/sampling/audit';
+import type { AuditEntry } from '../../src/host/audit';
 import { SamplingBudget } from '../../src/host/sampling/budget';
 import { SamplingCoordinator, type CoordinatorDeps, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isModelAllowed, modelTraits, preselectModel, scoreModel, type ModelInfo } from '../../src/host/sampling';
+import { isModelAllowed, modelTraits, preselectModel, scoreModel, type ModelInfo } from '../../src/host/sampling/modelSelection';
 
 function model(id: string, family: string, extra: Partial<ModelInfo> = {}): ModelInfo {
   return { id, family, name: extra.name ?? id, vendor: extra.vendor ?? 'copilot', version: '1', maxInputTokens: 128_000, ...extra };

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamLimiter, estimateTokens, type StreamLimiterOptions } from '../../src/host/sampling';
+import { StreamLimiter, estimateTokens, type StreamLimiterOptions } from '../../src/host/sampling/streamLimiter';
 
 /** Feeds chunks until done, then finishes; returns what was emitted per call and the total. */
 function run(options: StreamLimiterOptions, chunks: string[]) {

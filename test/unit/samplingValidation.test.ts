@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SAMPLING_LIMITS, validateSamplingRequest, formatPath, type SamplingCaps } from '../../src/host/sampling';
+import { SAMPLING_LIMITS } from '../../src/host/sampling/requestSchema';
+import { validateSamplingRequest, formatPath, type SamplingCaps } from '../../src/host/sampling/validation';
 
 const ALL: SamplingCaps = { tools: true, context: true };
 const NONE: SamplingCaps = { tools: false, context: false };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { settingId, SETTINGS } from '../../host/settings';
 import { describeError } from '../../host/errors';
 import { McpGateway, type GatewayDefinition } from '../../host/gateway/gateway';
 import type { ServerManager } from '../../host/serverManager';
@@ -8,7 +9,7 @@ import { ChatParticipant } from './participant';
 /** The id of `contributes.mcpServerDefinitionProviders` (and of the activation event `onMcpCollection:<id>`). */
 export const MCP_PROVIDER_ID = 'mcpApprovalHost.gateway';
 /** The global switch: offer this host's servers to VS Code chat. */
-export const EXPOSE_SETTING = 'mcpApprovalHost.chat.exposeServers';
+export const EXPOSE_SETTING = settingId(SETTINGS.chatExposeServers);
 
 /** What the activation entry forwards to once the core is loaded. */
 export interface ChatFeature extends vscode.Disposable {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ConfigScope } from '../../host/config';
+import { SETTINGS, SETTINGS_SECTION } from '../../host/settings';
 
-const SECTION = 'mcpApprovalHost';
-const SERVERS = 'servers';
+const SECTION = SETTINGS_SECTION;
+const SERVERS = SETTINGS.servers.key;
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

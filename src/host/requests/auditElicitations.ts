@@ -1,5 +1,5 @@
 import type { IDisposable } from '../disposable';
-import type { AuditLog, AuditOutcome } from '../sampling/audit';
+import type { AuditLog, AuditOutcome } from '../audit';
 import type { RequestBroker } from './broker';
 
 const ELICITATION_OUTCOMES: Record<string, AuditOutcome> = {

@@ -1,10 +1,11 @@
-import type { CardPolicy } from '../../shared/samplingProtocol';
+import { DEFAULT_SAMPLING_POLICY, type CardPolicy } from '../../shared/samplingPolicy';
 import type { ServerOptions } from '../config';
 import { Disposable } from '../disposable';
 import { HostError } from '../errors';
+import { NoticeThrottle } from '../throttle';
 import { originOf } from '../requests/origin';
 import type { SamplingHandler, SamplingParams, SamplingResult, ServerRequestContext } from '../types';
-import type { AuditOutcome } from './audit';
+import type { AuditOutcome } from '../audit';
 import { decide, type PolicyDecision } from './policy';
 import { isModelAllowed, type ModelInfo } from './modelSelection';
 import { SamplingSession } from './session';
@@ -22,11 +23,9 @@ export interface CoordinatorDeps extends Omit<SessionDeps, 'listModels'> {
   paused(): boolean;
   /** Fires when the pause switch changes. */
   onDidChangePaused?(listener: () => void): { dispose(): void };
-  /** Tells the person a server went over budget (the coordinator already limits this to one per server per minute). */
+  /** Tells the person a server went over budget (the coordinator limits this to one per server per minute). */
   notifyBudget?(server: string, reason: string): void;
 }
-
-const BUDGET_NOTICE_INTERVAL_MS = 60_000;
 
 /**
  * Answers `sampling/createMessage` for every server and both protocol eras:
@@ -37,12 +36,23 @@ const BUDGET_NOTICE_INTERVAL_MS = 60_000;
  */
 export class SamplingCoordinator extends Disposable implements SamplingHandler {
   private readonly sessions = new Set<SamplingSession>();
-  private readonly lastBudgetNotice = new Map<string, number>();
+  private readonly notices: NoticeThrottle;
   private readonly sessionDeps: SessionDeps;
 
   constructor(private readonly deps: CoordinatorDeps) {
     super();
-    this.sessionDeps = { ...deps, listModels: () => this.listModels() };
+    this.notices = new NoticeThrottle(deps.clock);
+    const notify = deps.notify;
+    this.sessionDeps = {
+      ...deps,
+      listModels: () => this.listModels(),
+      // A failed request nobody saw on a card: at most one notice per server per minute.
+      notify:
+        notify &&
+        ((server, message) => {
+          if (this.notices.allow(`failed:${server}`)) notify(server, message);
+        }),
+    };
     if (deps.onDidChangePaused) this._register(deps.onDidChangePaused(() => this.onPauseChanged()));
   }
 
@@ -59,7 +69,7 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
     }
     const request = validation.request;
     const options = this.deps.serverOptions(ctx.server);
-    const policy = options?.samplingPolicy ?? 'ask';
+    const policy = options?.samplingPolicy ?? DEFAULT_SAMPLING_POLICY;
     const decision: PolicyDecision = decide(policy, this.deps.paused());
     if ('reject' in decision) {
       this.auditRefusal(ctx, 'denied', decision.reject);
@@ -123,11 +133,7 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
   }
 
   private noticeBudget(server: string, reason: string): void {
-    const now = this.deps.clock.now();
-    const last = this.lastBudgetNotice.get(server);
-    if (last !== undefined && now - last < BUDGET_NOTICE_INTERVAL_MS) return;
-    this.lastBudgetNotice.set(server, now);
-    this.deps.notifyBudget?.(server, reason);
+    if (this.notices.allow(`budget:${server}`)) this.deps.notifyBudget?.(server, reason);
   }
 
   private auditRefusal(ctx: ServerRequestContext, outcome: AuditOutcome, error: string): void {

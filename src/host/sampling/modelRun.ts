@@ -33,6 +33,11 @@ const MIN_CALIBRATION_CHARS = 200;
  * (`maxTokens`, `stopSequences`), reports progress, and stops reading (which
  * cancels the request) when a limit is hit or `signal` aborts. Failures of
  * the model become {@link ModelRunError}s; an abort is not a failure.
+ *
+ * Tokens are counted with a local estimate. The provider's tokenizer (a hop
+ * to the model provider) is asked only near the limit: once the text could
+ * hold `maxTokens` tokens at all, i.e. once it is longer than `maxTokens`
+ * characters (a calibrated count is never above one token per character).
  */
 export async function runModel(
   runner: ModelRunner,
@@ -41,9 +46,9 @@ export async function runModel(
   signal: AbortSignal,
   onProgress: (p: RunProgress) => void,
 ): Promise<RunOutcome> {
-  const promptText = request.messages.flatMap((m) => m.parts.map((p) => (p.type === 'text' ? p.text : ''))).join('\n');
-  const { counter, inputTokens } = await calibrate(runner, request.modelId, promptText);
-  const limiter = new StreamLimiter({ maxTokens: limits.maxTokens, stopSequences: limits.stopSequences, countTokens: counter });
+  let counter: TokenCounter = estimateTokens;
+  let inputTokens: number | undefined;
+  const limiter = new StreamLimiter({ maxTokens: limits.maxTokens, stopSequences: limits.stopSequences, countTokens: (t) => counter(t) });
   const internal = new AbortController();
   const both = AbortSignal.any([signal, internal.signal]);
   let text = '';
@@ -51,6 +56,10 @@ export async function runModel(
   try {
     for await (const part of untilAborted(runner.stream(request, both), both)) {
       if (part.type === 'text') {
+        if (inputTokens === undefined && runner.countTokens && text.length + limiter.heldLength + part.text.length > limits.maxTokens) {
+          ({ counter, inputTokens } = await calibrate(runner, request.modelId, promptText(request)));
+          if (both.aborted) break;
+        }
         const r = limiter.push(part.text);
         text += r.emit;
         if (r.emit) onProgress({ text, toolUses });
@@ -72,7 +81,12 @@ export async function runModel(
     text += tail;
     if (tail) onProgress({ text, toolUses });
   }
-  return { text, toolUses, stopReason: limiter.stopReason, aborted: signal.aborted, inputTokens, outputTokens: counter(text) };
+  return { text, toolUses, stopReason: limiter.stopReason, aborted: signal.aborted, inputTokens: inputTokens ?? estimateTokens(promptText(request)), outputTokens: counter(text) };
+}
+
+/** The prompt's text parts, as the model reads them. */
+function promptText(request: ModelRunRequest): string {
+  return request.messages.flatMap((m) => m.parts.map((p) => (p.type === 'text' ? p.text : ''))).join('\n');
 }
 
 /**

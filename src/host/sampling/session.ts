@@ -4,7 +4,7 @@ import { HostError } from '../errors';
 import { originOf } from '../requests/origin';
 import type { ReviewAbortedError, ReviewHandle, Settle } from '../requests/broker';
 import type { SamplingResult, ServerRequestContext } from '../types';
-import type { AuditOutcome } from './audit';
+import type { AuditOutcome } from '../audit';
 import { fullTextOf, textView } from './cardBuilder';
 import { applyEdits } from './edits';
 import { toLmMessages } from './lmMessages';

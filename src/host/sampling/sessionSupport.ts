@@ -1,7 +1,7 @@
 import type { CardPolicy, SamplingCard } from '../../shared/samplingProtocol';
 import type { RequestBroker } from '../requests/broker';
 import type { Clock } from '../types';
-import type { AuditEntry } from './audit';
+import type { AuditEntry } from '../audit';
 import type { SamplingBudget } from './budget';
 import { requestViews } from './cardBuilder';
 import { SYSTEM_PROMPT_NOTE } from './lmMessages';

@@ -47,6 +47,11 @@ export class StreamLimiter {
     return this.stopped !== undefined;
   }
 
+  /** Characters held back because they could start a stop sequence. */
+  get heldLength(): number {
+    return this.held.length;
+  }
+
   /** Everything emitted so far. */
   get text(): string {
     return this.emitted;

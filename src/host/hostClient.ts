@@ -9,9 +9,9 @@
  * (see `mrtrRefusal.ts`) so the server learns of the refusal.
  */
 import { Client, type ClientContext, type JSONRPCRequest, type JSONRPCResponse, type Result } from '@modelcontextprotocol/client';
-import { refusalAsOmission } from '../mrtrRefusal';
-import { withDefaultResultType } from '../resultType';
-import { checkElicitationParams } from './params';
+import { refusalAsOmission } from './mrtrRefusal';
+import { withDefaultResultType } from './resultType';
+import { checkElicitationParams } from './elicitation/params';
 
 /** Receives elicitation requests the host refuses; it should throw the -32602 error. */
 export type RefusedElicitationRoute = (params: unknown, ctx: ClientContext) => Promise<Result>;

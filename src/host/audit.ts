@@ -62,8 +62,11 @@ export class AuditLog {
   private readonly maxBytes: number;
   private readonly onError: (error: unknown) => void;
   private chain: Promise<void> = Promise.resolve();
+  /** Entries waiting for the next write, which takes them all at once. */
+  private queue: AuditEntry[] = [];
   // An earlier session may have died mid-line; check the tail before our first append.
   private tailChecked = false;
+  private dirReady = false;
 
   constructor(
     readonly filePath: string,
@@ -75,12 +78,28 @@ export class AuditLog {
     this.onError = options.onError ?? (() => {});
   }
 
-  /** Appends one entry; resolves once it is written (or failed, reported through `onError`). */
+  /**
+   * Appends one entry; resolves once it is written (or failed, reported
+   * through `onError`). Nothing is serialised or written in the caller's
+   * turn: the entry is written after it (so an answer to a server goes out
+   * first), together with every other entry recorded until then.
+   */
   record(entry: AuditEntry): Promise<void> {
     if (!this.enabled) return this.chain;
-    const line = JSON.stringify(this.redact(entry)) + '\n';
-    this.chain = this.chain.then(() => this.append(line)).catch((err: unknown) => this.report(err));
+    this.queue.push(entry);
+    if (this.queue.length === 1) {
+      this.chain = this.chain
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => this.writeQueued())
+        .catch((err: unknown) => this.report(err));
+    }
     return this.chain;
+  }
+
+  private async writeQueued(): Promise<void> {
+    const entries = this.queue;
+    this.queue = [];
+    await this.append(entries.map((e) => JSON.stringify(this.redact(e)) + '\n'));
   }
 
   /** The last `n` entries, oldest first, reading into `<file>.1` when needed; unparsable lines are skipped. */
@@ -106,20 +125,37 @@ export class AuditLog {
     };
   }
 
-  private async append(line: string): Promise<void> {
-    await mkdir(dirname(this.filePath), { recursive: true });
-    const size = await fileSize(this.filePath);
-    if (size > 0 && size + Buffer.byteLength(line) > this.maxBytes) {
-      await rename(this.filePath, `${this.filePath}.1`);
-    } else if (size > 0 && !this.tailChecked && !(await endsWithNewline(this.filePath, size))) {
-      line = '\n' + line;
+  /** Appends lines in one write, rotating to `<file>.1` before a line would take the file past `maxBytes`. */
+  private async append(lines: string[]): Promise<void> {
+    if (!this.dirReady) {
+      await mkdir(dirname(this.filePath), { recursive: true });
+      this.dirReady = true;
     }
-    await appendFile(this.filePath, line, 'utf8');
+    // Read every time: another window may share the file (and rotate it).
+    let size = await fileSize(this.filePath);
+    let out = '';
+    if (size > 0 && !this.tailChecked && !(await endsWithNewline(this.filePath, size))) {
+      out = '\n';
+      size += 1;
+    }
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      if (size > 0 && size + bytes > this.maxBytes) {
+        if (out) await appendFile(this.filePath, out, 'utf8');
+        await rename(this.filePath, `${this.filePath}.1`);
+        out = '';
+        size = 0;
+      }
+      out += line;
+      size += bytes;
+    }
+    await appendFile(this.filePath, out, 'utf8');
     this.tailChecked = true;
   }
 
   private report(err: unknown): void {
     this.tailChecked = false;
+    this.dirReady = false;
     try {
       this.onError(err);
     } catch {

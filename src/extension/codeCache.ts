@@ -1,0 +1,44 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Script } from 'node:vm';
+import { wrap } from 'node:module';
+
+/**
+ * Loads a CommonJS bundle next to this one with V8's code cache: the first
+ * load compiles it and, once it has run, writes the compiled code to
+ * `cacheDir`; later loads (new windows) skip most of the parsing and
+ * compiling, which is most of the cost of loading the host core. Scoped to
+ * this one file (Node's `module.enableCompileCache` would switch the cache on
+ * for every extension in the extension host). V8 rejects a cache made for
+ * other source or another V8, and then this is a plain load that writes a
+ * fresh cache. Any failure falls back to `require`.
+ */
+export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, fallback: () => T): T {
+  if (!cacheDir) return fallback();
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return fallback();
+  }
+  const cacheFile = path.join(cacheDir, `${path.basename(file)}.${process.versions.v8}.cache`);
+  let cached: Buffer | undefined;
+  try {
+    cached = readFileSync(cacheFile);
+  } catch {
+    cached = undefined;
+  }
+  const script = new Script(wrap(source), { filename: file, cachedData: cached });
+  const module = { exports: {} as T };
+  const load = script.runInThisContext() as (exports: T, req: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
+  load.call(module.exports, module.exports, require, module, file, path.dirname(file));
+  if (!cached || script.cachedDataRejected) {
+    // After the run: the cache then also holds the functions the load compiled.
+    const data = script.createCachedData();
+    void mkdir(cacheDir, { recursive: true })
+      .then(() => writeFile(cacheFile, data))
+      .catch(() => undefined);
+  }
+  return module.exports;
+}

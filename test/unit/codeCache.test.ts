@@ -1,0 +1,49 @@
+// requireWithCodeCache: the lazy core's loader (V8 code cache in the extension's storage).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { requireWithCodeCache } from '../../src/extension/codeCache';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'code-cache-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cacheFiles(cacheDir: string): Promise<string[]> {
+  for (let i = 0; i < 100 && !(existsSync(cacheDir) && readdirSync(cacheDir).length > 0); i++) await new Promise((r) => setTimeout(r, 20));
+  return existsSync(cacheDir) ? readdirSync(cacheDir) : [];
+}
+
+describe('requireWithCodeCache', () => {
+  it('loads a CommonJS file with its own module scope, writes a cache, and loads the same from it', async () => {
+    const file = path.join(dir, 'mod.js');
+    writeFileSync(file, "const path = require('node:path');\nmodule.exports = { name: path.basename(__filename), twice: (n) => n * 2, self: this === module.exports };\n");
+    const cacheDir = path.join(dir, 'cache');
+    const fallback = () => {
+      throw new Error('fallback used');
+    };
+    const first = requireWithCodeCache<{ name: string; twice(n: number): number; self: boolean }>(file, cacheDir, fallback);
+    assert.deepEqual([first.name, first.twice(21), first.self], ['mod.js', 42, true]);
+    const files = await cacheFiles(cacheDir);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^mod\.js\..+\.cache$/);
+    const second = requireWithCodeCache<{ twice(n: number): number }>(file, cacheDir, fallback);
+    assert.equal(second.twice(4), 8);
+  });
+
+  it('rewrites a cache V8 rejects (another source), and still loads the file', async () => {
+    const file = path.join(dir, 'changed.js');
+    const cacheDir = path.join(dir, 'cache2');
+    writeFileSync(file, 'module.exports = 1;\n');
+    requireWithCodeCache(file, cacheDir, () => 0);
+    const [name] = await cacheFiles(cacheDir);
+    writeFileSync(path.join(cacheDir, name), 'not a V8 cache');
+    writeFileSync(file, 'module.exports = 2;\n');
+    assert.equal(requireWithCodeCache(file, cacheDir, () => 0), 2);
+  });
+
+  it('falls back to require without a storage folder or when the file cannot be read', () => {
+    assert.equal(requireWithCodeCache(path.join(dir, 'x.js'), undefined, () => 'plain'), 'plain');
+    assert.equal(requireWithCodeCache(path.join(dir, 'missing.js'), path.join(dir, 'c3'), () => 'plain'), 'plain');
+  });
+});
