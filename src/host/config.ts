@@ -262,6 +262,10 @@ export function parseEntry(
       ...(entry.enterpriseIdp && { enterpriseIdp: entry.enterpriseIdp }),
       ...options,
     };
+    const idp = entry.enterpriseIdp;
+    if (idp?.tokenEndpoint !== undefined && new URL(idp.tokenEndpoint).origin !== new URL(idp.issuer).origin) {
+      return { issue: { server: name, field: 'enterpriseIdp.tokenEndpoint', message: "must be on the issuer's origin (the ID token goes only to its identity provider)" } };
+    }
     if (entry.grant === 'enterprise' && (entry.clientId === undefined || entry.enterpriseIdp === undefined)) {
       return { issue: { server: name, field: entry.clientId === undefined ? 'clientId' : 'enterpriseIdp', message: 'grant "enterprise" needs "enterpriseIdp" (issuer and clientId) and the "clientId" registered with the server\'s authorization server' } };
     }

@@ -4,6 +4,7 @@
 // consent, tokens in the secret store only, reuse, refresh, sign-out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { auth } from '@modelcontextprotocol/client';
 import { McpConnection, type ConnectionDeps } from '../../src/host/connection';
 import { LoopbackRedirect } from '../../src/host/auth/loopback';
 import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvider';
@@ -95,6 +96,23 @@ describe('OAuth sign-in against a local protected server', () => {
     await refreshed.close();
     assert.equal(opened.length, 1, 'no second consent');
     assert.equal((await stats()).refreshes, before + 1);
+  });
+
+  it('requests that meet an expired token together refresh one after the other, and nobody is signed out', async () => {
+    const store = new MemorySecretStore();
+    const c = await open(store, person('allow'), true);
+    await c.close();
+    await new Promise((r) => setTimeout(r, 2100));
+    const provider = new HostOAuthProvider({ server: 'remote', serverUrl: fixture.url, store, flow: person('allow'), clientName: 'test host' });
+    const before = (await stats()).refreshes;
+    // What the transport does on three simultaneous 401s (the lists after the handshake).
+    const results = await Promise.allSettled([1, 2, 3].map(() => auth(provider, { serverUrl: fixture.url })));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
+      ['AUTHORIZED', 'AUTHORIZED', 'AUTHORIZED'],
+    );
+    assert.equal((await stats()).refreshes, before + 3, 'each refresh used the refresh token the one before it got');
+    assert.ok(await provider.isSignedIn());
   });
 
   it('names the step when consent is denied, and a redirect that is not ours', async () => {

@@ -188,6 +188,23 @@ describe('enterprise-managed authorization (SEP-990)', () => {
     assert.equal(seen.bearer.length, 0);
   });
 
+  it('never sends the ID token to a token endpoint off the issuer\'s origin', async () => {
+    const store = new MemorySecretStore();
+    const p = new HostOAuthProvider({
+      server: 'corp',
+      serverUrl: `${base}/mcp`,
+      store,
+      flow: noBrowser,
+      clientName: 'test',
+      clientId: 'mcp-client',
+      grant: 'enterprise',
+      enterpriseIdp: { issuer: `${base}/idp`, clientId: 'idp-client', tokenEndpoint: `${base.replace('127.0.0.1', 'localhost')}/idp/token` },
+    });
+    await p.enterprise?.saveIdToken(await idToken({}));
+    await assert.rejects(auth(p, { serverUrl: `${base}/mcp` }), (err: unknown) => err instanceof AuthFailedError && err.stage === 'discovery');
+    assert.equal(seen.exchanges.length, 0);
+  });
+
   it('Sign Out forgets the server tokens and the IdP sign-in', async () => {
     const store = new MemorySecretStore();
     const p = provider(store, noBrowser, false);
@@ -203,6 +220,8 @@ describe('enterprise-managed authorization (SEP-990)', () => {
     assert.ok('issue' in missing && missing.issue.field === 'enterpriseIdp');
     const ok = parseEntry('corp', { type: 'http', url: 'https://mcp.example/mcp', grant: 'enterprise', clientId: 'c', enterpriseIdp: { issuer: 'https://login.example', clientId: 'i' } }, ctx);
     assert.ok('config' in ok && ok.config.type !== 'stdio' && ok.config.enterpriseIdp?.issuer === 'https://login.example');
+    const elsewhere = parseEntry('corp', { type: 'http', url: 'https://mcp.example/mcp', grant: 'enterprise', clientId: 'c', enterpriseIdp: { issuer: 'https://login.example', clientId: 'i', tokenEndpoint: 'https://collector.example/token' } }, ctx);
+    assert.ok('issue' in elsewhere && elsewhere.issue.field === 'enterpriseIdp.tokenEndpoint', 'the ID token goes only to its issuer');
     const secret = parseEntry('corp', { type: 'http', url: 'https://mcp.example/mcp', grant: 'enterprise', clientId: 'c', enterpriseIdp: { issuer: 'https://login.example', clientId: 'i', clientSecret: 'x' } }, ctx);
     assert.ok('issue' in secret, 'no IdP secret in settings either');
   });

@@ -64,6 +64,15 @@ export function idTokenUsable(idToken: string, nowMs = Date.now()): boolean {
   }
 }
 
+/** True when both are URLs of the same origin. */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Only an OAuth error code's token characters: the rest of an error is the server's text. */
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
@@ -118,7 +127,11 @@ export class EnterpriseIdp {
    * the MCP server. An ID token the IdP refuses is forgotten (sign in again).
    */
   async requestGrant(request: { idToken: string; audience: string; resource: string; scope?: string; fetchFn?: FetchLike }): Promise<string> {
-    const tokenEndpoint = this.options.tokenEndpoint ?? (await this.discover(request.fetchFn)).token_endpoint;
+    const configured = this.options.tokenEndpoint;
+    // The ID token goes back only to its own issuer: a configured endpoint elsewhere (a settings
+    // file of a repository, say) must not receive the person's ID token.
+    if (configured !== undefined && !sameOrigin(configured, this.options.issuer)) throw new AuthFailedError('discovery', "the identity provider's token endpoint is not on its issuer's origin");
+    const tokenEndpoint = configured ?? (await this.discover(request.fetchFn)).token_endpoint;
     try {
       const result = await requestJwtAuthorizationGrant({
         tokenEndpoint,

@@ -197,14 +197,58 @@ export class HostOAuthProvider implements OAuthClientProvider {
   }
 
   async tokens(ctx?: OAuthClientInformationContext): Promise<StoredOAuthTokens | undefined> {
+    // With ctx this is auth() deciding whether to refresh: one refresh at a time (see `refreshTurn`).
+    if (ctx !== undefined) {
+      await this.refreshTurn();
+      // Taken before the read: the next waiter must not read the tokens this one may refresh.
+      this.holdRefreshTurn();
+    }
     const record = await this.read();
     // Without ctx this is the per-request read for the resource server: the current set.
     const issuer = ctx?.issuer ?? record.current;
-    return issuer === undefined ? undefined : record.issuers[issuer]?.tokens;
+    const tokens = issuer === undefined ? undefined : record.issuers[issuer]?.tokens;
+    if (ctx !== undefined && !tokens?.refresh_token) this.releaseRefreshTurn();
+    return tokens;
+  }
+
+  /**
+   * Requests that meet an expired token together (the lists after the
+   * handshake) each get a 401 and each run auth(), which refreshes with the
+   * same refresh token; with rotation the later ones get invalid_grant, and the
+   * SDK then forgets the tokens the first one just saved: the person would
+   * have to sign in again. So auth() runs refresh one at a time: a later one
+   * reads the tokens the earlier one saved. The turn ends when tokens are
+   * saved or forgotten, a browser sign-in starts, or after 15 s at the latest.
+   */
+  private refreshing: { done: Promise<void>; release: () => void } | undefined;
+
+  private async refreshTurn(): Promise<void> {
+    while (this.refreshing) await this.refreshing.done;
+  }
+
+  private holdRefreshTurn(): void {
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const timer = setTimeout(() => this.releaseRefreshTurn(), 15_000);
+    timer.unref?.();
+    this.refreshing = {
+      done,
+      release: () => {
+        clearTimeout(timer);
+        release();
+      },
+    };
+  }
+
+  private releaseRefreshTurn(): void {
+    const turn = this.refreshing;
+    this.refreshing = undefined;
+    turn?.release();
   }
 
   async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
     await this.update(ctx?.issuer ?? tokens.issuer, (r) => (r.tokens = tokens), true);
+    this.releaseRefreshTurn();
     // The flow is complete: the next 401 rediscovers (the authorization servers may change).
     this.discovery = undefined;
   }
@@ -283,6 +327,8 @@ export class HostOAuthProvider implements OAuthClientProvider {
 
   saveCodeVerifier(verifier: string): void {
     this.verifier = verifier;
+    // The refresh did not happen or failed: a browser sign-in comes next.
+    this.releaseRefreshTurn();
   }
 
   codeVerifier(): string {
@@ -296,10 +342,11 @@ export class HostOAuthProvider implements OAuthClientProvider {
     if (scope === 'verifier' || scope === 'discovery') return;
     const record = await this.read();
     const current = record.current;
-    if (current === undefined || !record.issuers[current]) return;
+    if (current === undefined || !record.issuers[current]) return this.releaseRefreshTurn();
     if (scope === 'all' || scope === 'client') delete record.issuers[current].client;
     if (scope === 'all' || scope === 'tokens') delete record.issuers[current].tokens;
     await this.write(record);
+    if (scope === 'all' || scope === 'tokens') this.releaseRefreshTurn();
   }
 
   /** Opens the browser (when interactive); the SDK then throws `UnauthorizedError`. */
@@ -377,6 +424,7 @@ export class HostOAuthProvider implements OAuthClientProvider {
     this.pendingAbort = undefined;
     this.pending = undefined;
     this.pendingIdp = undefined;
+    this.releaseRefreshTurn();
   }
 
   private async read(): Promise<ServerRecord> {
