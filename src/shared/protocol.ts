@@ -37,13 +37,15 @@ export interface ReviewKindSpec<K extends ReviewKind> {
   actionTypes: ReadonlySet<ActionOf<K>['type']>;
   /** What "Reject all from this server" does to a card of this kind. */
   rejectAction: ActionOf<K>;
+  /** What Dismiss does to an open card of this kind (info cards); absent: only closed cards can be dismissed. */
+  dismissAction?: ActionOf<K>;
   /** Folds a streamed delta into a card, returning a new card (kinds that stream nothing have none). */
   reduceDelta?(card: CardOf<K>, delta: DeltaOf<K>): CardOf<K>;
 }
 
 export const REVIEW_KINDS: { [K in ReviewKind]: ReviewKindSpec<K> } = {
   sampling: { parseAction: parseSamplingAction, actionTypes: SAMPLING_ACTION_TYPES, rejectAction: { type: 'reject' }, reduceDelta: reduceCompletionDelta },
-  elicitation: { parseAction: parseElicitationAction, actionTypes: ELICITATION_ACTION_TYPES, rejectAction: { type: 'decline' } },
+  elicitation: { parseAction: parseElicitationAction, actionTypes: ELICITATION_ACTION_TYPES, rejectAction: { type: 'decline' }, dismissAction: { type: 'dismiss' } },
 };
 
 /** Whether `action` is one of kind `kind`'s actions. */
@@ -152,6 +154,7 @@ export type WebviewToExtension =
   | { type: 'openResultJson' }
   /** The person acted on a card; `action` is of the card's kind. */
   | { [K in ReviewKind]: { type: 'action'; id: string; kind: K; action: ActionOf<K> } }[ReviewKind]
+  /** The one Dismiss: removes a closed card, or hands an open info card its kind's dismiss action. */
   | { type: 'dismiss'; id: string }
   /** Rejects (sampling) or declines (elicitation) every open request of one server. */
   | { type: 'rejectAll'; server: string }

@@ -13,9 +13,8 @@ const PREVIEW_CHARS = 160;
 export function compactCard(card: RequestCard, index: number, onOpen: () => void): HTMLElement {
   const title = card.kind === 'sampling' ? 'Sampling request' : 'Input requested';
   const actions = h('div', { class: 'button-row' }, button('Open', onOpen, { secondary: true, icon: 'chevron-down' }));
-  if (card.closed) actions.append(button('Dismiss', () => post({ type: 'dismiss', id: card.id }), { secondary: true }));
+  if (card.closed || (card.kind === 'elicitation' && card.elicitation.mode === 'refused')) actions.append(button('Dismiss', () => post({ type: 'dismiss', id: card.id }), { secondary: true }));
   else if (card.kind === 'sampling') actions.append(button('Reject', () => post({ type: 'action', id: card.id, kind: 'sampling', action: { type: 'reject' } }), { secondary: true }));
-  else if (card.elicitation.mode === 'refused') actions.append(button('Dismiss', () => post({ type: 'action', id: card.id, kind: 'elicitation', action: { type: 'dismiss' } }), { secondary: true }));
   else actions.append(button('Decline', () => post({ type: 'action', id: card.id, kind: 'elicitation', action: { type: 'decline' } }), { secondary: true }));
   const row = h(
     'article',

@@ -45,7 +45,7 @@ function createRefusedCard(card: ElicitationRequest): CardView {
       d.message !== undefined ? h('div', { class: 'refused-message' }, h('div', { class: 'muted' }, 'The server’s message:'), messageBlock(d.message)) : undefined,
       next.closed
         ? closedBanner(next.closed, () => post({ type: 'dismiss', id: next.id }))
-        : h('div', { class: 'button-row' }, button('Dismiss', () => post({ type: 'action', id: next.id, kind: 'elicitation', action: { type: 'dismiss' } }), { secondary: true })),
+        : h('div', { class: 'button-row' }, button('Dismiss', () => post({ type: 'dismiss', id: next.id }), { secondary: true })),
     );
   };
   render(card);

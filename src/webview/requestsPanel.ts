@@ -7,7 +7,7 @@ import { createElicitationCard } from './elicitationCard';
 import { QueueKeyboard } from './queueKeyboard';
 import { RequestsStore } from './requestsStore';
 import { createSamplingCard } from './samplingCard';
-import { clearDraft, post, pruneDrafts } from './vscodeApi';
+import { post, pruneDrafts } from './vscodeApi';
 
 /** Requests view messages (the others belong to other panels). */
 export type RequestsMessage = Extract<ExtensionToWebview, { type: 'requestsState' | 'cardAdded' | 'cardUpdated' | 'cardRemoved' | 'completionDelta' | 'statusChanged' | 'historyChanged' }>;
@@ -45,6 +45,9 @@ export class RequestsPanel {
   private statusDirty = false;
   private historyDirty = false;
   private layoutDirty = false;
+  private draftsDirty = false;
+  /** Cards removed in this frame: while a burst of answers drains the queue, no card is promoted to full. */
+  private removed = 0;
 
   constructor(root: HTMLElement) {
     const announcer = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
@@ -58,12 +61,15 @@ export class RequestsPanel {
   }
 
   private flush(): void {
+    const started = performance.now();
     this.frame = undefined;
+    this.removed = 0;
     for (const message of this.queue.splice(0)) this.apply(message);
-    this.layout();
+    this.layout(started);
     if (this.statusDirty) this.renderStatus(this.store.status);
     if (this.historyDirty) this.renderHistory(this.store.history);
-    this.statusDirty = this.historyDirty = false;
+    if (this.draftsDirty) pruneDrafts(new Set(this.store.cards.keys()));
+    this.statusDirty = this.historyDirty = this.draftsDirty = false;
   }
 
   private apply(message: RequestsMessage): void {
@@ -111,16 +117,17 @@ export class RequestsPanel {
   }
 
   private drop(id: string, slot: Slot): void {
-    if (slot.view) slot.view.dispose();
-    // The request left the queue: its unsent edits are done (whatever kind of card held them).
-    clearDraft(id);
+    slot.view?.dispose();
     slot.element.remove();
+    this.removed++;
     this.slots.delete(id);
+    // The request left the queue: its unsent edits are done. Pruned once per frame, not per card
+    // (each write of the webview state is costly, and Reject all removes hundreds).
+    this.draftsDirty = true;
   }
 
   /** Brings the list in line with the store: order, full or compact, and pending updates. */
-  private layout(): void {
-    const started = performance.now();
+  private layout(started: number): void {
     let index = 0;
     let previous: Element | null = null;
     let deferred = false;
@@ -133,7 +140,7 @@ export class RequestsPanel {
       }
       if (wantFull && !slot.view) {
         // Full cards are the expensive part: build a few per frame, the rest next frame.
-        if (performance.now() - started < FRAME_BUDGET_MS || index === 0) {
+        if (this.removed === 0 && (performance.now() - started < FRAME_BUDGET_MS || index === 0)) {
           const view = createView(card);
           slot.element.replaceWith(view.element);
           slot.element = view.element;
@@ -166,7 +173,8 @@ export class RequestsPanel {
     if (!slot) return;
     slot.pinned = true;
     this.layoutDirty = true;
-    this.flush();
+    this.removed = 0;
+    this.layout(performance.now());
     slot.element.focus();
   }
 

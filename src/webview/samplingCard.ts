@@ -102,8 +102,7 @@ class SamplingCardView implements CardView {
   }
 
   dispose(): void {
-    // The card leaves the view once the request was answered or dismissed: its draft is done.
-    this.drafts.clear();
+    // The card leaves the view once the request was answered or dismissed; the panel prunes its draft.
     this.element.remove();
   }
 

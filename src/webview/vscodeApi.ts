@@ -37,11 +37,6 @@ export function setDraft(cardId: string, draft: unknown): void {
   api.setState({ ...state, drafts });
 }
 
-/** Forgets one card's draft (the request left the queue). */
-export function clearDraft(cardId: string): void {
-  if (getDraft(cardId) !== undefined) setDraft(cardId, undefined);
-}
-
 /** Forgets the drafts of cards that no longer exist (answered, dismissed, or from an earlier session). */
 export function pruneDrafts(liveIds: ReadonlySet<string>): void {
   const state = (api.getState() ?? {}) as { drafts?: Record<string, unknown> };

@@ -179,6 +179,19 @@ describe('request broker', () => {
     assert.deepEqual(changes, ['added', 'updated:phase,completion', 'streamed:llo', 'streamed:other run', 'history', 'removed']);
   });
 
+  it('one Dismiss: removes a closed card, hands an open info card its dismiss action, ignores other open cards', () => {
+    const broker = new RequestBroker(new FakeClock());
+    const got: string[] = [];
+    const info_ = broker.open('elicitation', 's', info(), live());
+    const open = broker.open('sampling', 's', sampling(), live());
+    info_.onAction((x) => got.push(x.type));
+    open.onAction((x) => got.push(x.type));
+    broker.dismiss(info_.id);
+    broker.dismiss(open.id);
+    assert.deepEqual(got, ['dismiss']);
+    assert.equal(broker.pending().length, 2, 'the owner decides; a sampling card is not dismissed while open');
+  });
+
   it('rejects every open request of one server, and only those', () => {
     const broker = new RequestBroker(new FakeClock());
     const got: string[] = [];

@@ -255,10 +255,20 @@ export class RequestBroker extends Disposable {
     return n;
   }
 
-  /** Removes a closed card the person has seen. */
+  /**
+   * The one Dismiss: removes a closed card the person has seen; an open card
+   * whose kind has a dismiss action (an info card) gets that action instead.
+   */
   dismiss(id: string): void {
     const entry = this.entries.get(id);
-    if (entry?.closed && this.entries.delete(id)) this.changed({ type: 'removed', entry });
+    if (!entry) return;
+    if (entry.closed) {
+      this.entries.delete(id);
+      this.changed({ type: 'removed', entry });
+      return;
+    }
+    const action = REVIEW_KINDS[entry.kind].dismissAction;
+    if (action) this.dispatch(id, action);
   }
 
   private changed(change: BrokerChange): void {

@@ -34,11 +34,6 @@ export class DraftStore {
     this.save();
   }
 
-  /** Forgets the draft (the request was answered). */
-  clear(): void {
-    setDraft(this.cardId, undefined);
-  }
-
   private save(): void {
     setDraft(this.cardId, this.draft);
   }

@@ -56,12 +56,15 @@ try {
     };
   });
   const openCount = () => frame.evaluate(() => document.querySelectorAll('.cards > [data-request-id]:not(.card-closed)').length);
+  // Clears the queue between measurements (Reject all, or the one card's Reject), without waiting on locators.
   const rejectAll = async () => {
-    for (let i = 0; i < 50 && (await openCount()) > 0; i++) {
-      const bar = frame.locator('.queue-bar vscode-button').first();
-      if (await bar.isVisible().catch(() => false)) await bar.click();
-      else await frame.locator('.cards > [data-request-id]').first().getByRole('button', { name: 'Reject', exact: true }).click();
-      await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100 && (await openCount()) > 0; i++) {
+      await frame.evaluate(() => {
+        const buttons = [...document.querySelectorAll('.queue-bar vscode-button, .cards > [data-request-id]:not(.card-closed) vscode-button')];
+        const b = buttons.find((x) => /^Reject( all|$)/.test(x.textContent?.trim() ?? ''));
+        /** @type {HTMLElement | undefined} */ (b)?.click();
+      });
+      await new Promise((r) => setTimeout(r, 100));
     }
   };
   const stats = () => frame.evaluate(() => {
