@@ -77,7 +77,7 @@ const child = spawn(process.execPath, ['--test', '--test-concurrency=1', `--test
 const stopChild = (signal) => {
   try { process.kill(-child.pid, signal); } catch { /* gone */ }
 };
-const limitMs = Number(process.env.E2E_TIMEOUT_SECONDS || 600) * 1000;
+const limitMs = Number(process.env.E2E_TIMEOUT_SECONDS || 1800) * 1000;
 const timer = setTimeout(() => {
   process.stderr.write(`e2e: overall timeout (${secs(limitMs)}) reached, stopping\n`);
   stopChild('SIGTERM');
