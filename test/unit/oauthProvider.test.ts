@@ -77,4 +77,22 @@ describe('HostOAuthProvider', () => {
     assert.deepEqual(p.clientMetadata.grant_types, ['client_credentials']);
     assert.equal(p.prepareTokenRequest('a b')?.toString(), 'grant_type=client_credentials&scope=a+b');
   });
+  it('lets auth() read refreshable tokens one caller at a time: the next reads what the one before saved', async () => {
+    const store = new MemorySecretStore();
+    const p = provider(store);
+    const as = { issuer: 'https://as.example' };
+    await p.saveTokens({ access_token: 'a0', refresh_token: 'r0', token_type: 'Bearer' }, as);
+    const read: string[] = [];
+    const callers = [1, 2, 3].map(async () => read.push((await p.tokens(as))?.refresh_token ?? 'none'));
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    await settle();
+    assert.deepEqual(read, ['r0'], 'the others wait while the first may refresh');
+    await p.saveTokens({ access_token: 'a1', refresh_token: 'r1', token_type: 'Bearer' }, as);
+    await settle();
+    assert.deepEqual(read, ['r0', 'r1'], 'one waiter goes on, with the rotated token');
+    await p.saveTokens({ access_token: 'a2', refresh_token: 'r2', token_type: 'Bearer' }, as);
+    await Promise.all(callers);
+    assert.deepEqual(read, ['r0', 'r1', 'r2']);
+    await p.saveTokens({ access_token: 'a3', refresh_token: 'r3', token_type: 'Bearer' }, as);
+  });
 });

@@ -197,12 +197,9 @@ export class HostOAuthProvider implements OAuthClientProvider {
   }
 
   async tokens(ctx?: OAuthClientInformationContext): Promise<StoredOAuthTokens | undefined> {
-    // With ctx this is auth() deciding whether to refresh: one refresh at a time (see `refreshTurn`).
-    if (ctx !== undefined) {
-      await this.refreshTurn();
-      // Taken before the read: the next waiter must not read the tokens this one may refresh.
-      this.holdRefreshTurn();
-    }
+    // With ctx this is auth() deciding whether to refresh: one refresh at a time (see `takeRefreshTurn`).
+    // Taken before the read: the next waiter must not read the tokens this one may refresh.
+    if (ctx !== undefined) await this.takeRefreshTurn();
     const record = await this.read();
     // Without ctx this is the per-request read for the resource server: the current set.
     const issuer = ctx?.issuer ?? record.current;
@@ -222,8 +219,12 @@ export class HostOAuthProvider implements OAuthClientProvider {
    */
   private refreshing: { done: Promise<void>; release: () => void } | undefined;
 
-  private async refreshTurn(): Promise<void> {
+  private async takeRefreshTurn(): Promise<void> {
     while (this.refreshing) await this.refreshing.done;
+    // No await between the last check and the hold: waiters woken by the same release
+    // resume one by one, and only the first finds the turn free. (Checking in one async
+    // function and holding in its caller let them all pass: each return is a later tick.)
+    this.holdRefreshTurn();
   }
 
   private holdRefreshTurn(): void {
