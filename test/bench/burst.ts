@@ -43,12 +43,28 @@ async function main(): Promise<void> {
           }
         });
       });
+      // Every broker change becomes one message to the Requests view (requestsModel.ts).
+      const changes = new Map<string, number>();
+      // The extension updates its badge, status bar and notification once per turn of
+      // the event loop (setTimeout 0): how many turns the burst's additions span.
+      let turns = 0;
+      let queued: ReturnType<typeof setTimeout> | undefined;
+      const counting = h.broker.onDidChangeEntry((c) => {
+        changes.set(c.type, (changes.get(c.type) ?? 0) + 1);
+        queued ??= setTimeout(() => {
+          queued = undefined;
+          turns++;
+        }, 0);
+      });
       const c0 = process.cpuUsage();
       const { t0 } = (await post(port, '/burst', { prefix, count: COUNT })) as { t0: number };
       const t1 = await allOpen;
       const cpu = process.cpuUsage(c0);
+      await new Promise((r) => setTimeout(r, 0));
+      counting.dispose();
       figures.push(t1 - t0);
-      console.log(`round ${round}: ${COUNT} sent → ${COUNT} open entries: ${(t1 - t0).toFixed(1)} ms (this process's CPU ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms)`);
+      const seen = [...changes].map(([type, n]) => `${type} ${n}`).join(', ');
+      console.log(`round ${round}: ${COUNT} sent → ${COUNT} open entries: ${(t1 - t0).toFixed(1)} ms (this process's CPU ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms; broker changes: ${seen}; in ${turns} turns)`);
       await post(port, '/cancel', { prefix });
       const closed = Date.now();
       while (h.broker.openCount > 0 && Date.now() - closed < 20_000) await new Promise((r) => setTimeout(r, 20));
