@@ -17,6 +17,7 @@ import { createCommands, type CommandFn } from './commands';
 import { LogChannels } from './logs';
 import { BrokerRequestsModel } from './requestsModel';
 import { RequestsViewProvider } from './requestsView';
+import { reviewNotice, type AddedRequest } from './reviewNotice';
 import { WorkspaceRoots } from './roots';
 import { ServerApprovalUi, WorkspaceApprovalStore } from './serverApproval';
 import { ServersTreeProvider } from './serversTree';
@@ -83,17 +84,34 @@ export function createCore(context: vscode.ExtensionContext): Core {
   const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
   context.subscriptions.push(requestsModel, requestsView);
 
+  // Requests added while the view is hidden raise one notification per turn of the event loop.
+  let noticeQueue: AddedRequest[] = [];
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  const notifyAdded = () => {
+    noticeTimer = undefined;
+    const notice = requestsView.isVisible ? undefined : reviewNotice(noticeQueue);
+    noticeQueue = [];
+    if (!notice) return;
+    const text =
+      notice.type === 'one'
+        ? safe`MCP server "${notice.server}" ${notice.what}.`
+        : notice.type === 'burst'
+          ? safe`MCP server "${notice.server}" sent ${notice.count} requests to review.`
+          : safe`${notice.servers} MCP servers sent ${notice.count} requests to review.`;
+    void vscode.window.showInformationMessage(text, 'Review').then((choice) => {
+      if (choice) void requestsView.reveal();
+    });
+  };
   const brokerSubs = [
     broker.onDidChange(() => statusBar.setPending(broker.openCount)),
     broker.onDidAdd((entry) => {
       if (requestsView.isVisible) return;
       // Requests that run without review (policy auto) only show up in History.
       if (entry.kind === 'sampling' && !samplingCardNeedsAttention(entry.card as SamplingCard)) return;
-      const what = entry.kind === 'sampling' ? 'wants a model completion' : 'asks for your input';
-      void vscode.window.showInformationMessage(safe`MCP server "${entry.server}" ${what}.`, 'Review').then((choice) => {
-        if (choice) void requestsView.reveal();
-      });
+      noticeQueue.push({ kind: entry.kind, server: entry.server });
+      noticeTimer ??= setTimeout(notifyAdded, 0);
     }),
+    { dispose: () => clearTimeout(noticeTimer) },
   ];
   context.subscriptions.push({ dispose: () => brokerSubs.forEach((d) => d.dispose()) });
 

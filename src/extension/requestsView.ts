@@ -27,6 +27,8 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
   static readonly viewId = 'mcpApprovalHost.requests';
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  /** A badge update waiting for the end of this turn (see `send`). */
+  private badgeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -79,7 +81,9 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   private send(delta: RequestsDelta): void {
-    if (delta.type === 'cardAdded' || delta.type === 'cardRemoved' || delta.type === 'cardUpdated') this.updateBadge();
+    // Every badge change is a round trip to the workbench, which re-renders the
+    // view's activity badge: a burst of 200 cards sets it once, not 200 times.
+    if (delta.type === 'cardAdded' || delta.type === 'cardRemoved' || delta.type === 'cardUpdated') this.badgeTimer ??= setTimeout(() => this.updateBadge(), 0);
     // A view that is not ready gets everything with its `ready`.
     if (this.ready) this.post(delta);
   }
@@ -89,12 +93,15 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   private updateBadge(): void {
+    clearTimeout(this.badgeTimer);
+    this.badgeTimer = undefined;
     if (!this.view) return;
     const pending = this.model.openCount();
     this.view.badge = pending > 0 ? { value: pending, tooltip: pending === 1 ? '1 request waiting for review' : safe`${pending} requests waiting for review` } : undefined;
   }
 
   dispose(): void {
+    clearTimeout(this.badgeTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

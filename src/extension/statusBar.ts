@@ -6,6 +6,7 @@ import { safe } from '../shared/safeText';
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('mcpApprovalHost.status', vscode.StatusBarAlignment.Left, 50);
   private pending = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly manager: ServerManager) {
     this.item.name = 'MCP Approval Host';
@@ -13,12 +14,15 @@ export class StatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** Called on every broker change: a burst of requests updates the item once, at the end of the turn. */
   setPending(count: number): void {
     this.pending = count;
-    this.update();
+    this.timer ??= setTimeout(() => this.update(), 0);
   }
 
   update(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const servers = this.manager.list();
     if (servers.length === 0) {
       this.item.hide();
@@ -38,6 +42,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.timer);
     this.item.dispose();
   }
 }

@@ -21,6 +21,7 @@ const nodeBenchmarks = [
   ['test/bench/activation.mjs'],
   [...tsx, 'test/bench/samplingRoundTrip.ts'],
   [...tsx, 'test/bench/faults.ts'],
+  [...tsx, 'test/bench/burst.ts'],
 ];
 const browserBenchmarks = [['test/bench/browser.mjs']];
 
