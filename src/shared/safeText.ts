@@ -156,3 +156,27 @@ export function safe(strings: TemplateStringsArray, ...values: unknown[]): strin
     return CODICON.test(text) && isOurs(offset - 1, CODICON.lastIndex);
   });
 }
+
+// --- Markdown that VS Code renders (chat answers) ---------------------------------------
+// `MarkdownString.appendText` escapes, but it also turns every space into `&nbsp;` (a long
+// description then wraps in the middle of words), and inside a code span its backslash
+// escapes show literally (`summarize\_text`). These two cover the places server text goes
+// in Markdown: running text and code spans. Both neutralise with `safeText` first.
+
+/** Running text: every Markdown punctuation character escaped, line breaks folded to spaces. */
+export function markdownText(text: string, max?: number): string {
+  return safeText(text, max).replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&:]/g, '\\$&');
+}
+
+/**
+ * A code span holding `text` literally: the fence is one backtick longer than the longest
+ * run of backticks inside (CommonMark 6.1), padded with a space where the text starts or
+ * ends with a backtick, and line breaks folded to spaces.
+ */
+export function markdownCode(text: string, max?: number): string {
+  const flat = safeText(text, max).replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}

@@ -3,7 +3,7 @@ import { describeError } from '../../host/errors';
 import type { McpGateway } from '../../host/gateway/gateway';
 import type { ServerManager } from '../../host/serverManager';
 import type { LogSink } from '../../host/types';
-import { safe, safeText } from '../../shared/safeText';
+import { markdownCode, markdownText, safe, safeText } from '../../shared/safeText';
 import { choosePrompt, promptMessages } from './prompts';
 
 /** The participant's id (`contributes.chatParticipants`). */
@@ -121,8 +121,8 @@ export class ChatParticipant {
       else {
         md.appendMarkdown('\n\n');
         for (const tool of server.connection.tools) {
-          md.appendMarkdown('- `').appendText(safeText(tool.name, 80)).appendMarkdown('`');
-          if (tool.description) md.appendMarkdown(': ').appendText(safeText(tool.description, 160));
+          md.appendMarkdown('- ').appendMarkdown(markdownCode(tool.name, 80));
+          if (tool.description) md.appendMarkdown(': ').appendMarkdown(markdownText(tool.description, 160));
           md.appendMarkdown('\n');
         }
         if (server.connection.tools.length === 0) md.appendMarkdown('- (no tools)\n');
