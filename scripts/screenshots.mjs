@@ -222,8 +222,15 @@ const SHOTS = {
     const input = vs.page.locator('.interactive-input-part .monaco-editor').first();
     await input.waitFor({ state: 'visible', timeout: 20000 });
     await input.click();
-    await vs.page.keyboard.type(prompt);
-    await vs.page.keyboard.press('Enter');
+    await vs.page.keyboard.type(prompt, { delay: 5 });
+    // A suggestion list (participants, slash commands) may take the first Enter: press again
+    // until the input no longer holds the prompt.
+    const lines = vs.page.locator('.interactive-input-part .view-lines').first();
+    for (let i = 0; i < 20; i++) {
+      await vs.page.keyboard.press('Enter');
+      await sleep(500);
+      if (!(await lines.innerText().catch(() => '')).includes(prompt.replace(/^@mcp /, '').slice(0, 8))) break;
+    }
     const session = vs.page.locator('.interactive-session').first();
     // Answer VS Code's tool confirmation and any card the tool opens, then wait until the reply settles.
     let last = '';
