@@ -5,6 +5,7 @@ import { RequestBroker, ReviewAbortedError } from '../../src/host/requests/broke
 import type { Clock } from '../../src/host/types';
 import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
 import type { SamplingCard } from '../../src/shared/samplingProtocol';
+import { reviewCard } from './samplingFakes';
 
 /** A clock whose timers run only when the test advances it. */
 class FakeClock implements Clock {
@@ -30,18 +31,7 @@ class FakeClock implements Clock {
 const origin = { reportedName: 'srv', toolCall: { name: 'tool' } };
 const live = () => ({ signal: new AbortController().signal, timeoutMs: 0, origin });
 const info = (reason = 'r'): ElicitationCard => ({ mode: 'refused', requestedMode: 'form', reason });
-const sampling = (): SamplingCard => ({
-  phase: 'review',
-  policy: 'ask',
-  messages: [],
-  systemPrompt: { original: { text: '', length: 0, truncated: false }, present: false },
-  maxTokens: { requested: 10, ceiling: 10, value: 10, clamped: false },
-  models: [],
-  modelReason: '',
-  hiddenModels: 0,
-  notices: [],
-  edits: [],
-});
+const sampling = (): SamplingCard => reviewCard();
 
 describe('request broker', () => {
   it('never gives two sessions the same card id (the webview keeps drafts by id)', () => {

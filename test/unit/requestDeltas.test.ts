@@ -2,26 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toCard, toPatch } from '../../src/host/requests/cards';
 import type { BrokerChange } from '../../src/host/requests/broker';
-import { CARD_TEXT_CAP, type MessageView, type SamplingCard } from '../../src/shared/samplingProtocol';
+import { CARD_TEXT_CAP, type MessageView } from '../../src/shared/samplingProtocol';
 import { RequestsStore } from '../../src/webview/requestsStore';
-import { gate, Rig, settle, until } from './samplingFakes';
+import { gate, reviewCard, Rig, settle, until } from './samplingFakes';
 
 const IMAGE = 'iVBORw0KGgo='.repeat(1000);
 
-function samplingCard(messages: MessageView[] = []): SamplingCard {
-  return {
-    phase: 'review',
-    policy: 'ask',
-    messages,
-    systemPrompt: { original: { text: '', length: 0, truncated: false }, present: false },
-    maxTokens: { requested: 10, ceiling: 10, value: 10, clamped: false },
-    models: [],
-    modelReason: '',
-    hiddenModels: 0,
-    notices: [],
-    edits: [],
-  };
-}
 
 const withImage = (edited?: string): MessageView[] => [
   {
@@ -60,7 +46,7 @@ describe('Requests view deltas', () => {
   });
 
   it('updates carry only changed fields; cleared ones are listed; sampling messages travel without media', () => {
-    const entry = { id: 'sampling-x-1', kind: 'sampling' as const, server: 's', createdAt: 1, card: samplingCard(withImage('edited')), origin: {} };
+    const entry = { id: 'sampling-x-1', kind: 'sampling' as const, server: 's', createdAt: 1, card: reviewCard(withImage('edited')), origin: {} };
     const patch = toPatch({ type: 'updated', entry, patch: { phase: 'running', error: undefined, messages: entry.card.messages } });
     assert.equal(patch.kind, 'sampling');
     assert.deepEqual(patch.unset, ['error']);
@@ -74,8 +60,8 @@ describe('Requests view deltas', () => {
   it('the webview store merges patches, keeps media it had, and appends streamed text up to the cap', () => {
     const store = new RequestsStore();
     const base = { id: 'a', server: { name: 's' }, createdAt: 1 };
-    store.reset({ serverCount: 1, runningCount: 1, samplingPaused: false, history: [], requests: [{ ...base, kind: 'sampling', sampling: samplingCard(withImage()) }] });
-    const stripped = toPatch({ type: 'updated', entry: { ...base, kind: 'sampling', server: 's', origin: {}, card: samplingCard(withImage('new text')) }, patch: { messages: withImage('new text'), error: undefined } });
+    store.reset({ serverCount: 1, runningCount: 1, samplingPaused: false, history: [], requests: [{ ...base, kind: 'sampling', sampling: reviewCard(withImage()) }] });
+    const stripped = toPatch({ type: 'updated', entry: { ...base, kind: 'sampling', server: 's', origin: {}, card: reviewCard(withImage('new text')) }, patch: { messages: withImage('new text'), error: undefined } });
     const merged = store.update('a', stripped);
     assert.ok(merged?.kind === 'sampling');
     const [text, image] = merged.sampling.messages[0].blocks;
@@ -98,7 +84,7 @@ describe('Requests view deltas', () => {
 
   it('counts open requests per server for "Reject all"', () => {
     const store = new RequestsStore();
-    const card = (id: string, server: string, closed?: boolean) => ({ id, server: { name: server }, createdAt: 1, kind: 'sampling' as const, sampling: samplingCard(), ...(closed && { closed: { kind: 'timeout' as const, message: 'late' } }) });
+    const card = (id: string, server: string, closed?: boolean) => ({ id, server: { name: server }, createdAt: 1, kind: 'sampling' as const, sampling: reviewCard(), ...(closed && { closed: { kind: 'timeout' as const, message: 'late' } }) });
     store.reset({ serverCount: 2, runningCount: 2, samplingPaused: false, history: [], requests: [card('1', 'a'), card('2', 'a'), card('3', 'b'), card('4', 'a', true)] });
     assert.deepEqual([...store.openByServer()], [['a', 2], ['b', 1]]);
   });

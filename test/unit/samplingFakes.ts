@@ -10,7 +10,7 @@ import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
 import type { ModelInfo } from '../../src/host/sampling/modelSelection';
 import type { ModelRunner, ModelRunRequest } from '../../src/host/sampling/runner';
 import type { Clock, SamplingParams, ServerRequestContext } from '../../src/host/types';
-import type { SamplingAction } from '../../src/shared/samplingProtocol';
+import type { MessageView, SamplingAction, SamplingCard } from '../../src/shared/samplingProtocol';
 
 /** A clock whose time only moves when the test says so. */
 export class FakeClock implements Clock {
@@ -168,4 +168,20 @@ export function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
   const wait = new Promise<void>((r) => (open = r));
   return { wait, open };
+}
+
+/** A sampling card in review with the given messages and nothing else set. */
+export function reviewCard(messages: MessageView[] = []): SamplingCard {
+  return {
+    phase: 'review',
+    policy: 'ask',
+    messages,
+    systemPrompt: { original: { text: '', length: 0, truncated: false }, present: false },
+    maxTokens: { requested: 10, ceiling: 10, value: 10, clamped: false },
+    models: [],
+    modelReason: '',
+    hiddenModels: 0,
+    notices: [],
+    edits: [],
+  };
 }
