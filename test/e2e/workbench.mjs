@@ -73,14 +73,16 @@ export function makeApi(vs, settings) {
         await page.keyboard.press('F1');
         try {
           await quickInputBox.waitFor({ state: 'visible', timeout: 3000 });
+          // A view that takes focus late (the chat input, a webview) closes the palette on blur
+          // between these two steps: a short fill that fails means "open it again".
+          await quickInputBox.fill(`>${title}`, { timeout: 3000 });
           break;
         } catch (err) {
-          if (attempt >= 2) throw err;
+          if (attempt >= 3) throw err;
           // Focus may sit somewhere that swallows F1: move it to the workbench and retry.
           await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
         }
       }
-      await quickInputBox.fill(`>${title}`);
       const row = await api.quickPickRow(title, { exact });
       await row.click();
     },
