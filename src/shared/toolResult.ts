@@ -3,6 +3,8 @@
  * viewer. Pure: no DOM, no vscode. Anything unexpected becomes a `note`.
  */
 
+import { base64Bytes, isBase64 } from './base64';
+
 /** One block of a tool result, ready to render as text or a data URL. */
 export type ResultBlock =
   | { kind: 'text'; text: string; truncated: boolean }
@@ -25,7 +27,6 @@ const MAX_TEXT = 200_000;
 const MAX_DATA = 8_000_000;
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
 const AUDIO_TYPES = new Set(['audio/wav', 'audio/x-wav', 'audio/mpeg', 'audio/mp3', 'audio/ogg', 'audio/webm', 'audio/flac', 'audio/aac']);
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function cut(text: string, max = MAX_TEXT): { text: string; truncated: boolean } {
   return text.length > max ? { text: text.slice(0, max), truncated: true } : { text, truncated: false };
@@ -35,16 +36,12 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function base64Bytes(data: string): number {
-  return Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
-}
-
 function mediaBlock(kind: 'image' | 'audio', block: Record<string, unknown>): ResultBlock {
   const mimeType = str(block.mimeType)?.toLowerCase() ?? '';
   const data = str(block.data) ?? '';
   const allowed = kind === 'image' ? IMAGE_TYPES : AUDIO_TYPES;
   if (!allowed.has(mimeType)) return { kind: 'note', text: `${kind} of type "${mimeType.slice(0, 80)}" is not displayed` };
-  if (data.length > MAX_DATA || !BASE64.test(data)) return { kind: 'note', text: `${kind} data is too large or not valid base64` };
+  if (!isBase64(data, MAX_DATA)) return { kind: 'note', text: `${kind} data is too large or not valid base64` };
   return { kind, mimeType, data, bytes: base64Bytes(data) };
 }
 

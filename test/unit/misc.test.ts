@@ -82,8 +82,10 @@ describe('tool result view', () => {
       { type: 'image', mimeType: 'image/png', data: 'iVBORw0KGgo=' },
       { type: 'image', mimeType: 'image/svg+xml', data: 'PHN2Zz4=' },
       { type: 'image', mimeType: 'image/png', data: 'not base64!"' },
+      { type: 'image', mimeType: 'image/png', data: 'iVBORw0KGgo' },
+      { type: 'audio', mimeType: 'audio/wav', data: 'UklG=RkY=' },
     ] }, 0);
-    assert.deepEqual(v.blocks.map((b) => b.kind), ['image', 'note', 'note']);
+    assert.deepEqual(v.blocks.map((b) => b.kind), ['image', 'note', 'note', 'note', 'note']);
   });
   it('marks isError and survives malformed results', () => {
     assert.equal(toToolResultView('s', 't', { isError: true, content: [] }, 0).isError, true);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isBase64 } from '../../shared/base64';
 
 /**
  * Sanity limits applied to untrusted `sampling/createMessage` params. Token
@@ -14,8 +15,6 @@ export const SAMPLING_LIMITS = {
   maxHints: 16,
 } as const;
 
-// Strict base64 (no whitespace, no data: prefix). A linear regex, safe on large payloads.
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const IMAGE_MIME = /^image\/[a-z0-9.+-]+$/i;
 const AUDIO_MIME = /^audio\/[a-z0-9.+-]+$/i;
 
@@ -31,7 +30,7 @@ const annotations = z
 const base64Data = z
   .string()
   .min(1, 'must not be empty')
-  .refine((s) => s.length % 4 === 0 && BASE64.test(s), 'must be base64-encoded');
+  .refine((s) => isBase64(s), 'must be base64-encoded');
 
 const TextBlock = z.object({ type: z.literal('text'), text: z.string(), annotations, _meta: meta });
 
