@@ -1,3 +1,4 @@
+import { base64Bytes } from '../../shared/base64';
 import { CARD_TEXT_CAP, type BlockView, type SamplingCard, type TextView } from '../../shared/samplingProtocol';
 import { safeJson } from './lmMessages';
 import type { SamplingRequest, ValidatedBlock } from './validation';
@@ -25,13 +26,8 @@ class TextBudget {
   }
 }
 
-function bytesOf(base64: string): number {
-  const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return Math.max(0, Math.floor((base64.length * 3) / 4) - pad);
-}
-
 function media(kind: 'image' | 'audio', data: string, mimeType: string): BlockView {
-  return { kind, mimeType, bytes: bytesOf(data), data: data.length <= MEDIA_PREVIEW_CAP ? data : undefined };
+  return { kind, mimeType, bytes: base64Bytes(data), data: data.length <= MEDIA_PREVIEW_CAP ? data : undefined };
 }
 
 type ResultItem = Extract<ValidatedBlock, { type: 'tool_result' }>['content'][number];
@@ -49,7 +45,7 @@ function resultItemView(item: ResultItem, budget: TextBudget): BlockView {
       const r = item.resource;
       return 'text' in r
         ? { kind: 'resource', uri: r.uri, mimeType: r.mimeType, text: budget.view(r.text) }
-        : { kind: 'resource', uri: r.uri, mimeType: r.mimeType, bytes: bytesOf(r.blob) };
+        : { kind: 'resource', uri: r.uri, mimeType: r.mimeType, bytes: base64Bytes(r.blob) };
     }
   }
 }
