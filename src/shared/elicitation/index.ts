@@ -36,21 +36,5 @@ export { assessElicitationUrl, MAX_URL_LENGTH, registrableDomain } from './urlSa
 /** The result of `assessElicitationUrl` and its parts. */
 export type { AcceptedUrl, UrlAssessment, UrlDisplayParts, UrlWarning, UrlWarningCode } from './urlSafety';
 
-/** The form model (a discriminated union on `kind`), form values and validation results. */
-export type {
-  BooleanField,
-  BuildFormResult,
-  ContentValue,
-  Field,
-  FieldResult,
-  FormContent,
-  FormModel,
-  FormResult,
-  FormValues,
-  MultiSelectField,
-  NumberField,
-  SelectField,
-  SelectOption,
-  TextField,
-  TextFormat,
-} from './types';
+/** The form model (a discriminated union on `kind`), form values and validation results: all of `./types`. */
+export type * from './types';
