@@ -8,41 +8,13 @@
 // shows "Sign in required" again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { FIXTURES, startVsCode, waitFor } from './harness.mjs';
-
-async function startOAuthFixture() {
-  const child = spawn(process.execPath, [join(FIXTURES, 'oauth-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = await once(createInterface({ input: child.stdout }), 'line');
-  const url = /^LISTENING (\S+)$/.exec(line)?.[1];
-  assert.ok(url, `fixture said ${line}`);
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
-/** Every file under `dir` whose text contains `needle`. */
-function filesContaining(dir, needle) {
-  const hits = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const st = statSync(path);
-    if (st.isDirectory()) hits.push(...filesContaining(path, needle));
-    else if (st.size < 20_000_000 && readFileSync(path).includes(needle)) hits.push(path);
-  }
-  return hits;
-}
+import { startVsCode } from './harness.mjs';
+import { assertStoredNowhere, signInThroughBrowser, signOut, startOAuthFixture, waitForRow } from './signInSteps.mjs';
 
 describe('enterprise-managed sign-in (SEP-990)', { timeout: 240000 }, () => {
   let vs;
   let fixture;
-  const row = async (predicate, message) =>
-    waitFor(async () => {
-      const r = (await vs.readServersTree()).find((x) => x.label === 'corp');
-      return r && predicate(r) ? r : null;
-    }, 30000, { message });
+  const row = (predicate, message) => waitForRow(vs, 'corp', predicate, message);
 
   before(async () => {
     fixture = await startOAuthFixture();
@@ -70,37 +42,21 @@ describe('enterprise-managed sign-in (SEP-990)', { timeout: 240000 }, () => {
       await vs.submitQuickInput('enterprise-secret');
       await row((r) => /sign in required/i.test(r.description), 'still Sign in required with the secret set');
 
-      const popup = vs.context.waitForEvent('page', { timeout: 30000 });
-      await vs.runCommand('MCP Approval Host: Sign In');
-      await vs.pickQuickItem('corp');
-      const idp = await popup;
-      await idp.waitForLoadState('domcontentloaded');
-      assert.match(idp.url(), /\/idp\/authorize\?/);
-      await vs.screenshot('enterprise-idp-page');
-      await idp.getByRole('link', { name: 'Allow' }).click();
-      await idp.getByText('You can close this tab').waitFor({ timeout: 15000 }).catch(async (err) => {
-        throw new Error(`after Allow the browser shows ${idp.url()}: ${(await idp.content()).slice(0, 300)} (${err.message})`);
-      });
-      await idp.close();
+      await signInThroughBrowser(vs, 'corp', /\/idp\/authorize\?/, () => vs.screenshot('enterprise-idp-page'));
 
       await row((r) => /running/i.test(r.description), 'corp running after sign-in');
       const result = await vs.invoke('mcpApprovalHost.callTool', 'corp', 'echo', { text: 'from the enterprise' });
       assert.deepEqual(result.content, [{ type: 'text', text: 'echo: from the enterprise' }]);
 
-      const stats = await (await fetch(new URL('/stats', fixture.url))).json();
+      const stats = await fixture.stats();
       assert.equal(stats.idpSignIns, 1);
       assert.ok(stats.idpExchanges >= 1 && stats.jwtBearerGrants >= 1, JSON.stringify(stats));
       assert.equal(stats.registrations, 0, 'no dynamic registration: the client is pre-registered');
       for (const [what, secret] of [['ID token', stats.lastIdToken], ['access token', stats.lastAccessToken], ['client secret', 'enterprise-secret']]) {
-        assert.ok(secret.length > 10, what);
-        assert.deepEqual(filesContaining(join(vs.userDataDir, 'User'), secret), [], `no ${what} in user settings or state`);
-        assert.deepEqual(filesContaining(join(vs.userDataDir, 'logs'), secret), [], `no ${what} in any log`);
-        assert.deepEqual(filesContaining(vs.workspaceDir, secret), [], `no ${what} in the workspace`);
+        assertStoredNowhere(vs, secret, what);
       }
 
-      await vs.runCommand('MCP Approval Host: Sign Out');
-      await vs.pickQuickItem('corp');
-      await row((r) => /sign in required/i.test(r.description), 'Sign in required again after Sign Out');
+      await signOut(vs, 'corp');
     } catch (err) {
       await vs.screenshot('fail-enterprise-sign-in').catch(() => {});
       throw err;
