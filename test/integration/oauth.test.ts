@@ -11,6 +11,7 @@ import { credentialKey, HostOAuthProvider } from '../../src/host/auth/oauthProvi
 import { AuthFailedError, SignInRequiredError, type AuthorizationFlow } from '../../src/host/auth/types';
 import { MemorySecretStore } from '../../src/host/auth/memorySecretStore';
 import { Emitter } from '../../src/host/events';
+import type { ServerManagerDeps } from '../../src/host/serverManager';
 import { configs, createTestHost, MemoryLog, refuseAll, startHttpFixture, waitFor } from '../support/hostHarness';
 
 const REDIRECT = 'http://127.0.0.1:33418/callback';
@@ -32,31 +33,68 @@ function person(choice: 'allow' | 'deny', opened: URL[] = [], tamper?: (p: URLSe
   };
 }
 
-describe('OAuth sign-in against a local protected server', () => {
-  let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
-  let entry: ReturnType<typeof configs>[number] & { type: 'http' };
-  const stats = async () => (await (await fetch(new URL('/stats', fixture.url))).json()) as Record<string, number>;
+type HttpEntry = ReturnType<typeof configs>[number] & { type: 'http' };
 
+/**
+ * The OAuth fixture for the enclosing describe block: started before its
+ * tests (with `args`), stopped after them. `entry` is the fixture as the HTTP
+ * server `server` of the settings; `stats()` reads the fixture's counters.
+ */
+function useOAuthFixture(server: string, args: string[] = []) {
+  let fixture: Awaited<ReturnType<typeof startHttpFixture>> | undefined;
+  let entry: HttpEntry | undefined;
   before(async () => {
-    fixture = await startHttpFixture('oauth-server.mjs', ['--token-ttl', '2']);
-    entry = configs({ remote: { type: 'http', url: fixture.url } })[0] as typeof entry;
+    fixture = await startHttpFixture('oauth-server.mjs', args);
+    entry = configs({ [server]: { type: 'http', url: fixture.url } })[0] as HttpEntry;
   });
-  after(() => fixture.stop());
+  after(() => fixture?.stop());
+  const started = () => {
+    assert.ok(fixture && entry, 'the OAuth fixture has started');
+    return { fixture, entry };
+  };
+  return {
+    get url(): string {
+      return started().fixture.url;
+    },
+    get entry(): HttpEntry {
+      return started().entry;
+    },
+    stats: async () => (await (await fetch(new URL('/stats', started().fixture.url))).json()) as Record<string, number>,
+  };
+}
+
+/** Opens `entry` with `provider` for sign-in; sampling and elicitation are refused. */
+function connect(entry: HttpEntry, provider: HostOAuthProvider, connectTimeoutMs = 15_000): Promise<McpConnection> {
+  const deps: ConnectionDeps = {
+    clientInfo: { name: 'test', version: '0' },
+    log: new MemoryLog(),
+    onStderrLine: () => undefined,
+    sampling: refuseAll,
+    elicitation: refuseAll,
+    roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
+    connectTimeoutMs,
+    auth: async () => provider,
+  };
+  return McpConnection.open(entry, deps);
+}
+
+/** The host's `auth` dependency for plain OAuth: one provider per server, signing in through `flow`. */
+function oauthFor(store: MemorySecretStore, flow: AuthorizationFlow): NonNullable<ServerManagerDeps['auth']> {
+  return async (server, config, interactive) => {
+    const provider = new HostOAuthProvider({ server, serverUrl: config.url, store, flow, clientName: 'test host' });
+    provider.interactive = interactive;
+    return provider;
+  };
+}
+
+describe('OAuth sign-in against a local protected server', () => {
+  const fixture = useOAuthFixture('remote', ['--token-ttl', '2']);
+  const stats = fixture.stats;
 
   function open(store: MemorySecretStore, flow: AuthorizationFlow, interactive: boolean): Promise<McpConnection> {
     const provider = new HostOAuthProvider({ server: 'remote', serverUrl: fixture.url, store, flow, clientName: 'test host' });
     provider.interactive = interactive;
-    const deps: ConnectionDeps = {
-      clientInfo: { name: 'test', version: '0' },
-      log: new MemoryLog(),
-      onStderrLine: () => undefined,
-      sampling: refuseAll,
-      elicitation: refuseAll,
-      roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
-      connectTimeoutMs: 15_000,
-      auth: async () => provider,
-    };
-    return McpConnection.open(entry, deps);
+    return connect(fixture.entry, provider);
   }
 
   it('without a person at hand it stops at "sign in required" and opens nothing', async () => {
@@ -134,13 +172,7 @@ describe('OAuth sign-in against a local protected server', () => {
   it('the server manager shows "sign in required" at start-up and runs after Sign In', async () => {
     const store = new MemorySecretStore();
     const opened: URL[] = [];
-    const h = createTestHost({
-      auth: async (server, config, interactive) => {
-        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store, flow: person('allow', opened), clientName: 'test host' });
-        provider.interactive = interactive;
-        return provider;
-      },
-    });
+    const h = createTestHost({ auth: oauthFor(store, person('allow', opened)) });
     try {
       h.manager.applyConfig(configs({ remote: { type: 'http', url: fixture.url } }), true);
       await waitFor(h.manager, () => h.manager.get('remote')?.signIn?.required === true, 15_000, 'sign in required');
@@ -156,13 +188,7 @@ describe('OAuth sign-in against a local protected server', () => {
   });
 
   it('Sign In names the failed step when consent is denied', async () => {
-    const h = createTestHost({
-      auth: async (server, config, interactive) => {
-        const provider = new HostOAuthProvider({ server, serverUrl: config.url, store: new MemorySecretStore(), flow: person('deny'), clientName: 'test host' });
-        provider.interactive = interactive;
-        return provider;
-      },
-    });
+    const h = createTestHost({ auth: oauthFor(new MemorySecretStore(), person('deny')) });
     try {
       h.manager.applyConfig(configs({ remote: { type: 'http', url: fixture.url, autoStart: false } }), true);
       await assert.rejects(h.manager.signIn('remote'), (err: unknown) => err instanceof AuthFailedError && err.stage === 'consent');
@@ -197,15 +223,8 @@ describe('OAuth sign-in against a local protected server', () => {
 });
 
 describe('enterprise-managed sign-in (SEP-990) against the local IdP and protected server', () => {
-  let fixture: Awaited<ReturnType<typeof startHttpFixture>>;
-  let entry: ReturnType<typeof configs>[number] & { type: 'http' };
-  const stats = async () => (await (await fetch(new URL('/stats', fixture.url))).json()) as Record<string, number>;
-
-  before(async () => {
-    fixture = await startHttpFixture('oauth-server.mjs');
-    entry = configs({ corp: { type: 'http', url: fixture.url } })[0] as typeof entry;
-  });
-  after(() => fixture.stop());
+  const fixture = useOAuthFixture('corp');
+  const stats = fixture.stats;
 
   /** The entry a person would write, with the client secret from secret storage. */
   function provider(store: MemorySecretStore, flow: AuthorizationFlow, interactive: boolean): HostOAuthProvider {
@@ -225,16 +244,7 @@ describe('enterprise-managed sign-in (SEP-990) against the local IdP and protect
   }
 
   function open(p: HostOAuthProvider, connectTimeoutMs = 15_000): Promise<McpConnection> {
-    return McpConnection.open(entry, {
-      clientInfo: { name: 'test', version: '0' },
-      log: new MemoryLog(),
-      onStderrLine: () => undefined,
-      sampling: refuseAll,
-      elicitation: refuseAll,
-      roots: { roots: () => [], onDidChangeRoots: new Emitter<void>().event },
-      connectTimeoutMs,
-      auth: async () => p,
-    });
+    return connect(fixture.entry, p, connectTimeoutMs);
   }
 
   /** A person who takes `ms` on the IdP's sign-in page before pressing Allow. */
