@@ -4,21 +4,18 @@
 //   node --import tsx --test test/integration/fixtures.test.ts
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { Client, type ElicitResult, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { startHttpFixture } from '../support/hostHarness';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const V2_STDIO = path.join(FIXTURES, 'v2-stdio-server.mjs');
 const V1_STDIO = path.join(FIXTURES, 'v1-stdio-server.mjs');
-const HTTP = path.join(FIXTURES, 'http-server.mjs');
-const SSE = path.join(FIXTURES, 'sse-server.mjs');
 const DEMO = path.join(ROOT, 'examples', 'demo-server', 'server.mjs');
 
 const FIXTURE_TOOLS = ['echo', 'add', 'fail', 'image', 'slow', 'sample', 'elicit', 'elicit_url', 'add_tool', 'crash', 'stderr'];
@@ -91,36 +88,41 @@ function stdio(script: string, env: Record<string, string> = {}): { transport: S
     return { transport, stderr: () => buf };
 }
 
-/** Spawns an HTTP fixture and resolves with its URL once it printed `LISTENING <url>`. */
-async function startHttpFixture(script: string, args: string[] = []): Promise<{ url: URL; child: ChildProcess }> {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stderr?.resume();
-    const url = await new Promise<URL>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`${script} did not print LISTENING in time`)), 10_000);
-        child.stdout?.on('data', (d: Buffer) => {
-            out += d.toString();
-            const m = /^LISTENING (\S+)$/m.exec(out);
-            if (m) {
-                clearTimeout(timer);
-                resolve(new URL(m[1]!));
-            }
-        });
-        child.once('exit', code => {
-            clearTimeout(timer);
-            reject(new Error(`${script} exited early with ${code}`));
-        });
+/**
+ * The clients a describe block connects, closed after its tests. `client`
+ * makes one (see makeClient) and keeps it for closing.
+ */
+function useClients() {
+    const clients: Client[] = [];
+    after(async () => {
+        for (const c of clients) await c.close().catch(() => {});
     });
-    return { url, child };
+    return (mode: NegotiationMode = 'auto', onToolsChanged?: (names: string[]) => void) => {
+        const made = makeClient(mode, onToolsChanged);
+        clients.push(made.client);
+        return made;
+    };
 }
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
+/**
+ * One HTTP fixture process for the enclosing describe block, started before
+ * its tests and stopped after them (and after its clients are closed).
+ */
+function useHttpFixture(script: 'http-server.mjs' | 'sse-server.mjs', args: string[] = []) {
+    // Registered first, so its after hook closes the clients before the fixture stops.
+    const client = useClients();
+    let fixture: Awaited<ReturnType<typeof startHttpFixture>> | undefined;
+    before(async () => {
+        fixture = await startHttpFixture(script, args);
+    });
+    after(() => fixture?.stop());
+    return {
+        client,
+        get url(): URL {
+            assert.ok(fixture, `${script} has started`);
+            return new URL(fixture.url);
+        }
+    };
 }
 
 function texts(result: unknown): string[] {
@@ -165,15 +167,11 @@ async function smoke(client: Client, seen: Seen, expectedEra: Era): Promise<void
 }
 
 describe('v2 stdio fixture', () => {
-    const clients: Client[] = [];
-    after(async () => {
-        for (const c of clients) await c.close().catch(() => {});
-    });
+    const newClient = useClients();
 
     it('negotiates the modern era in auto mode and serves tools, sampling and elicitation', async () => {
         let changed: string[] | undefined;
-        const { client, seen } = makeClient('auto', names => (changed = names));
-        clients.push(client);
+        const { client, seen } = newClient('auto', names => (changed = names));
         const { transport, stderr } = stdio(V2_STDIO, { FIXTURE_NAME: 'v2-smoke' });
         await client.connect(transport);
         assert.equal(client.getServerVersion()?.name, 'v2-smoke');
@@ -187,23 +185,18 @@ describe('v2 stdio fixture', () => {
     });
 
     it('also serves a legacy initialize (2025 era) with sampling through the SDK shim', async () => {
-        const { client, seen } = makeClient('legacy');
-        clients.push(client);
+        const { client, seen } = newClient('legacy');
         await client.connect(stdio(V2_STDIO).transport);
         await smoke(client, seen, 'legacy');
     });
 });
 
 describe('v1 stdio fixture', () => {
-    const clients: Client[] = [];
-    after(async () => {
-        for (const c of clients) await c.close().catch(() => {});
-    });
+    const newClient = useClients();
 
     it('falls back to the legacy era in auto mode and serves tools, sampling and elicitation', async () => {
         let changed: string[] | undefined;
-        const { client, seen } = makeClient('auto', names => (changed = names));
-        clients.push(client);
+        const { client, seen } = newClient('auto', names => (changed = names));
         const { transport, stderr } = stdio(V1_STDIO);
         await client.connect(transport);
         assert.equal(client.getServerVersion()?.name, 'fixture-v1-stdio');
@@ -230,66 +223,39 @@ describe('v1 stdio fixture', () => {
 });
 
 describe('Streamable HTTP fixture (--sdk v2)', () => {
-    let child: ChildProcess | undefined;
-    let url: URL;
-    const clients: Client[] = [];
-    before(async () => {
-        ({ url, child } = await startHttpFixture(HTTP, ['--sdk', 'v2']));
-    });
-    after(async () => {
-        for (const c of clients) await c.close().catch(() => {});
-        await stopChild(child);
-    });
+    const fixture = useHttpFixture('http-server.mjs', ['--sdk', 'v2']);
+    const newClient = fixture.client;
 
     it('negotiates the modern era in auto mode', async () => {
-        const { client, seen } = makeClient('auto');
-        clients.push(client);
-        await client.connect(new StreamableHTTPClientTransport(url));
+        const { client, seen } = newClient('auto');
+        await client.connect(new StreamableHTTPClientTransport(fixture.url));
         await smoke(client, seen, 'modern');
     });
 
     it('serves a legacy client sessionfully (sampling works)', async () => {
-        const { client, seen } = makeClient('legacy');
-        clients.push(client);
-        await client.connect(new StreamableHTTPClientTransport(url));
+        const { client, seen } = newClient('legacy');
+        await client.connect(new StreamableHTTPClientTransport(fixture.url));
         await smoke(client, seen, 'legacy');
     });
 });
 
 describe('Streamable HTTP fixture (--sdk v1)', () => {
-    let child: ChildProcess | undefined;
-    let url: URL;
-    const clients: Client[] = [];
-    before(async () => {
-        ({ url, child } = await startHttpFixture(HTTP, ['--sdk', 'v1']));
-    });
-    after(async () => {
-        for (const c of clients) await c.close().catch(() => {});
-        await stopChild(child);
-    });
+    const fixture = useHttpFixture('http-server.mjs', ['--sdk', 'v1']);
+    const newClient = fixture.client;
 
     it('falls back to the legacy era in auto mode', async () => {
-        const { client, seen } = makeClient('auto');
-        clients.push(client);
-        await client.connect(new StreamableHTTPClientTransport(url));
+        const { client, seen } = newClient('auto');
+        await client.connect(new StreamableHTTPClientTransport(fixture.url));
         await smoke(client, seen, 'legacy');
     });
 });
 
 describe('HTTP+SSE fixture', () => {
-    let child: ChildProcess | undefined;
-    let url: URL;
-    const clients: Client[] = [];
-    before(async () => {
-        ({ url, child } = await startHttpFixture(SSE));
-    });
-    after(async () => {
-        for (const c of clients) await c.close().catch(() => {});
-        await stopChild(child);
-    });
+    const fixture = useHttpFixture('sse-server.mjs');
+    const newClient = fixture.client;
 
     it('answers 405 to a Streamable HTTP POST on /sse', async () => {
-        const res = await fetch(url, {
+        const res = await fetch(fixture.url, {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
             body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })
@@ -299,22 +265,17 @@ describe('HTTP+SSE fixture', () => {
     });
 
     it('serves the legacy era over SSEClientTransport', async () => {
-        const { client, seen } = makeClient('legacy');
-        clients.push(client);
-        await client.connect(new SSEClientTransport(url));
+        const { client, seen } = newClient('legacy');
+        await client.connect(new SSEClientTransport(fixture.url));
         await smoke(client, seen, 'legacy');
     });
 });
 
 describe('demo server', () => {
-    const clients: Client[] = [];
-    after(async () => {
-        for (const c of clients) await c.close().catch(() => {});
-    });
+    const newClient = useClients();
 
     it('summarize_text samples with a system prompt and model preferences; book_trip elicits a full form', async () => {
-        const { client, seen } = makeClient('auto');
-        clients.push(client);
+        const { client, seen } = newClient('auto');
         await client.connect(stdio(DEMO).transport);
         assert.equal(client.getProtocolEra(), 'modern');
 

@@ -154,26 +154,42 @@ export function waitFor(manager: ServerManager, predicate: () => boolean, timeou
   });
 }
 
-/** Starts an HTTP fixture server and returns its URL. */
+/**
+ * Starts an HTTP fixture server and returns its URL once it printed
+ * `LISTENING <url>` (within 10 s). `stop()` sends SIGTERM, then SIGKILL after 3 s.
+ */
 export async function startHttpFixture(
   script: 'http-server.mjs' | 'sse-server.mjs' | 'oauth-server.mjs',
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<{ url: string; process: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  const rl = createInterface({ input: child.stdout! });
-  const [line] = (await Promise.race([once(rl, 'line'), once(child, 'exit').then(() => { throw new Error(`${script} exited early`); })])) as [string];
-  const match = /^LISTENING (\S+)$/.exec(line);
-  if (!match) throw new Error(`unexpected first line from ${script}: ${line}`);
-  return {
-    url: match[1],
-    process: child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
+  child.stderr?.resume(); // never read, so a chatty fixture cannot fill the pipe and stall
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
   };
+  const rl = createInterface({ input: child.stdout! });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const [line] = (await Promise.race([
+      once(rl, 'line'),
+      exited.then(() => { throw new Error(`${script} exited early`); }),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${script} did not print LISTENING in 10 s`)), 10_000); }),
+    ])) as [string];
+    const match = /^LISTENING (\S+)$/.exec(line);
+    if (!match) throw new Error(`unexpected first line from ${script}: ${line}`);
+    return { url: match[1], process: child, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** True while a process with this pid exists. */
