@@ -5,7 +5,6 @@ import {
   assessElicitationUrl,
   buildFormModel,
   findSensitiveFields,
-  registrableDomain,
   type AcceptedUrl,
   type FormModel,
   type UrlWarningCode,
@@ -292,16 +291,6 @@ describe('assessElicitationUrl: domain display', () => {
       const { displayParts: p, url: href } = accepted(url);
       assert.equal(p.before + p.domain + p.after, href, url);
     }
-  });
-
-  test('registrableDomain follows the Public Suffix List, or keeps the IP whole', () => {
-    assert.equal(registrableDomain('a.b.example.com'), 'example.com');
-    assert.equal(registrableDomain('shop.example.co.uk'), 'example.co.uk');
-    assert.equal(registrableDomain('www.example.com.au'), 'example.com.au');
-    assert.equal(registrableDomain('example.com.'), 'example.com');
-    assert.equal(registrableDomain('localhost'), 'localhost');
-    assert.equal(registrableDomain('192.168.0.1'), '192.168.0.1');
-    assert.equal(registrableDomain('[::1]'), '[::1]');
   });
 
   test('a trailing-dot host bolds the domain without the dot', () => {

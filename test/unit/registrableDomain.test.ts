@@ -27,6 +27,7 @@ describe('registrableDomain (Public Suffix List)', () => {
     assert.equal(registrableDomain('www.example.com.au'), 'example.com.au');
     assert.equal(registrableDomain('city.kawasaki.jp'), 'city.kawasaki.jp'); // an exception rule
     assert.equal(registrableDomain('www.example.com.'), 'example.com');
+    assert.equal(registrableDomain('example.com.'), 'example.com');
   });
 
   it('shows the whole host when there is no registrable domain', () => {
