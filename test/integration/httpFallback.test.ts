@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import { describe, it } from 'node:test';
-import { configs, createTestHost, startHttpFixture, waitFor, type HostHarness } from '../support/hostHarness';
+import { configs, createTestHost, startHttpFixture, givenUp, waitFor } from '../support/hostHarness';
 
 interface RequestRecord {
   method: string;
@@ -31,15 +31,6 @@ function traffic(serverUrl: string): Promise<SocketRecord[]> {
 
 const requests = (sockets: SocketRecord[]) => sockets.flatMap((s) => s.requests);
 const describeRequests = (list: RequestRecord[]) => list.map((r) => `${r.method} ${r.path}${r.open ? ' (open)' : ''}`).join(', ');
-
-async function givenUp(h: HostHarness, name: string): Promise<string> {
-  await waitFor(h.manager, () => {
-    const s = h.manager.get(name)?.state;
-    return s?.kind === 'error' && s.retryInMs === undefined;
-  }, 30_000, `${name} giving up`);
-  const state = h.manager.get(name)?.state;
-  return state?.kind === 'error' ? state.message : '';
-}
 
 describe('Streamable HTTP → SSE fallback', () => {
   it('closes the refused Streamable HTTP attempt: only the SSE session has requests open', async () => {

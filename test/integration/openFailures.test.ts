@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { alive, configs, createTestHost, FIXTURES, waitFor, type HostHarness } from '../support/hostHarness';
+import { alive, configs, createTestHost, FIXTURES, givenUp, type HostHarness } from '../support/hostHarness';
 
 const HOSTILE = path.join(FIXTURES, 'hostile-server.mjs');
 
@@ -28,15 +28,6 @@ function startedPids(h: HostHarness, name: string): number[] {
   });
 }
 
-async function givenUp(h: HostHarness, name: string): Promise<string> {
-  await waitFor(h.manager, () => {
-    const s = h.manager.get(name)?.state;
-    return s?.kind === 'error' && s.retryInMs === undefined;
-  }, 40_000, `${name} giving up`);
-  const state = h.manager.get(name)?.state;
-  return state?.kind === 'error' ? state.message : '';
-}
-
 describe('a server that completes the handshake, then fails on a list', () => {
   for (const [what, list, mode, message] of [
     ['answers tools/list with an error', 'tools', 'list-error', /listing tools failed: tools\/list refused by the fixture/],
@@ -48,7 +39,7 @@ describe('a server that completes the handshake, then fails on a list', () => {
       const h = createTestHost({ timeouts: () => ({ connectMs: 1500, toolIdleMs: 5000, toolMaxMs: 10_000 }) });
       try {
         h.manager.applyConfig(configs({ lists: { command: process.execPath, args: [HOSTILE, marker], env: { HOSTILE_MODE: mode, HOSTILE_LIST: list } } }), true);
-        const why = await givenUp(h, 'lists');
+        const why = await givenUp(h, 'lists', 40_000);
         const pids = startedPids(h, 'lists');
         // Three attempts (the harness allows two restarts), each with its own process.
         assert.equal(pids.length, 3, (h.logs.get('lists')?.lines ?? []).join('\n'));

@@ -155,6 +155,19 @@ export function waitFor(manager: ServerManager, predicate: () => boolean, timeou
 }
 
 /**
+ * Waits until `name` has failed for good (an error with no retry scheduled)
+ * and resolves with the error message the person sees.
+ */
+export async function givenUp(h: HostHarness, name: string, timeoutMs = 30_000): Promise<string> {
+  await waitFor(h.manager, () => {
+    const s = h.manager.get(name)?.state;
+    return s?.kind === 'error' && s.retryInMs === undefined;
+  }, timeoutMs, `${name} giving up`);
+  const state = h.manager.get(name)?.state;
+  return state?.kind === 'error' ? state.message : '';
+}
+
+/**
  * Starts an HTTP fixture server and returns its URL once it printed
  * `LISTENING <url>` (within 10 s). `stop()` sends SIGTERM, then SIGKILL after 3 s.
  */
