@@ -160,7 +160,9 @@ export class ServerApprovalUi {
       '',
       summary.transport === 'stdio'
         ? 'It runs as a program with your permissions and gets the values above.'
-        : 'The values above are sent to this address.',
+        : summary.oauth
+          ? 'The values above are sent to this address, and your sign-in goes where the sign-in lines say.'
+          : 'The values above are sent to this address.',
       'Trust it only if you trust where this workspace came from.',
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(

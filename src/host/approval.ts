@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConfiguredServer, ServerEntry, ServerOrigin } from './config';
+import type { ConfiguredServer, EnterpriseIdpEntry, RemoteGrant, ServerEntry, ServerOrigin } from './config';
 import { listVariables, type VariableRef } from './variables';
 import type { SamplingPolicy } from '../shared/samplingPolicy';
 
@@ -113,9 +113,23 @@ export interface DefinitionSummary {
   url?: string;
   /** http/sse: header names (never the values). */
   headerNames: string[];
+  /** http/sse: the OAuth settings of the entry, as written; absent when it sets none. */
+  oauth?: OAuthSummary;
   variables: PulledVariable[];
   /** Set only when the entry chooses a sampling policy. */
   samplingPolicy?: SamplingPolicy;
+}
+
+/**
+ * Where a person's sign-in to a remote server goes: the grant and the client
+ * and, for enterprise-managed sign-in, the identity provider that receives
+ * their credentials. Settings never hold a client secret (it is refused there).
+ */
+export interface OAuthSummary {
+  grant?: RemoteGrant;
+  clientId?: string;
+  scopes?: string[];
+  enterpriseIdp?: EnterpriseIdpEntry;
 }
 
 /** An argument as a person reads it: quoted when it has spaces, quotes or invisible characters. */
@@ -163,7 +177,30 @@ export function summarizeDefinition(server: Pick<ConfiguredServer, 'definedName'
       headerNames: [],
     };
   }
-  return { ...base, transport: entry.type, url: entry.url, headerNames: Object.keys(entry.headers ?? {}), envNames: [] };
+  const oauth: OAuthSummary = { grant: entry.grant, clientId: entry.clientId, scopes: entry.scopes, enterpriseIdp: entry.enterpriseIdp };
+  const hasOAuth = Object.values(oauth).some((v) => v !== undefined);
+  return { ...base, transport: entry.type, url: entry.url, headerNames: Object.keys(entry.headers ?? {}), envNames: [], ...(hasOAuth && { oauth }) };
+}
+
+const GRANT_TEXT: Record<RemoteGrant, string> = {
+  authorization_code: 'authorization_code (you sign in in the browser)',
+  client_credentials: 'client_credentials (no browser: the client secret from secret storage)',
+  enterprise: "enterprise (you sign in at your organisation's identity provider below)",
+};
+
+/** The OAuth lines of an approval. Identifiers are quoted when they hold spaces or look unusual. */
+function oauthLines(oauth: OAuthSummary): string[] {
+  const lines = [`Sign-in grant: ${GRANT_TEXT[oauth.grant ?? 'authorization_code']}${oauth.grant ? '' : ' [default]'}`];
+  if (oauth.clientId !== undefined) lines.push(`OAuth client ID: ${quoteArg(oauth.clientId)}`);
+  if (oauth.scopes) lines.push(`OAuth scopes: ${oauth.scopes.map(quoteArg).join(', ')}`);
+  const idp = oauth.enterpriseIdp;
+  if (idp) {
+    lines.push(`Identity provider (issuer): ${idp.issuer}`);
+    lines.push(`Identity provider client ID: ${quoteArg(idp.clientId)}`);
+    lines.push(`Identity provider scopes: ${idp.scopes ? idp.scopes.map(quoteArg).join(', ') : 'openid (default)'}`);
+    lines.push(`Identity provider token endpoint: ${idp.tokenEndpoint ?? "(from the issuer's discovery document)"}`);
+  }
+  return lines;
 }
 
 const POLICY_TEXT: Record<SamplingPolicy, string> = {
@@ -187,6 +224,7 @@ export function approvalLines(summary: DefinitionSummary, defaultCwd?: string): 
   } else {
     lines.push(`Connects to (${summary.transport === 'sse' ? 'HTTP+SSE' : 'HTTP'}): ${summary.url ?? ''}`);
     if (summary.headerNames.length > 0) lines.push(`Sends headers: ${summary.headerNames.join(', ')}`);
+    if (summary.oauth) lines.push(...oauthLines(summary.oauth));
   }
   if (summary.variables.length > 0) {
     const described = summary.variables.map((v) => `${v.text} (${v.status === 'set' ? 'set, value hidden' : v.status === 'not set' ? 'not set' : 'not supported'})`);

@@ -57,7 +57,15 @@ async function startHttpFixture(requestLog) {
 function repoServers(suite, record) {
   return {
     'repo-stdio': { command: 'node', args: [V1, '--key=${env:E2E_SECRET}'], env: { FIXTURE_RECORD: record, FIXTURE_NAME: `${suite}-stdio`, SECRET_KEY: '${env:E2E_SECRET}' } },
-    'repo-http': { type: 'http', url: `${http.url}?suite=${suite}&k=\${env:E2E_SECRET}`, headers: { 'X-Key': '${env:E2E_SECRET}' } },
+    'repo-http': {
+      type: 'http',
+      url: `${http.url}?suite=${suite}&k=\${env:E2E_SECRET}`,
+      headers: { 'X-Key': '${env:E2E_SECRET}' },
+      // Where a sign-in would go is part of what the person approves (the fixture asks for none).
+      clientId: 'repo-client',
+      scopes: ['mcp:tools'],
+      enterpriseIdp: { issuer: 'https://idp.repo.invalid/', clientId: 'repo-idp-client', tokenEndpoint: 'https://idp.repo.invalid/token' },
+    },
   };
 }
 
@@ -142,6 +150,12 @@ describe('a trusted folder with servers its workspace settings define', { timeou
     assert.match(httpText, /Connects to \(HTTP\): http:\/\/127\.0\.0\.1:\d+\/mcp\?suite=trusted&k=\$\{env:E2E_SECRET\}/);
     assert.match(httpText, /Sends headers: X-Key/);
     assert.match(httpText, /\$\{env:E2E_SECRET\} \(set, value hidden\)/);
+    assert.match(httpText, /Sign-in grant: authorization_code .*\[default\]/);
+    assert.match(httpText, /OAuth client ID: repo-client/);
+    assert.match(httpText, /OAuth scopes: mcp:tools/);
+    assert.match(httpText, /Identity provider \(issuer\): https:\/\/idp\.repo\.invalid\//);
+    assert.match(httpText, /Identity provider client ID: repo-idp-client/);
+    assert.match(httpText, /Identity provider token endpoint: https:\/\/idp\.repo\.invalid\/token/);
     assert.ok(!httpText.includes(SECRET), httpText);
     await vs.screenshot('trust-dialog-http');
     await dialog().getByRole('button', { name: 'Not Now' }).click();

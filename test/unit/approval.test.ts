@@ -85,6 +85,14 @@ describe('the definition hash', () => {
     assert.notEqual(definitionHash(server({ h: { ...http.h, url: 'http://127.0.0.1:9/mcp' } })), h);
     assert.notEqual(definitionHash(server({ h: { ...http.h, headers: { 'X-Key': '${env:API_KEY}' } } })), h);
   });
+  it('changes with where sign-in goes: the grant, the client ID or the identity provider', () => {
+    const corp = { ...http.h, grant: 'enterprise', clientId: 'c', enterpriseIdp: { issuer: 'https://idp.example', clientId: 'i' } };
+    const h = definitionHash(server({ h: corp }));
+    assert.notEqual(definitionHash(server({ h: { ...corp, clientId: 'd' } })), h);
+    assert.notEqual(definitionHash(server({ h: { ...corp, enterpriseIdp: { ...corp.enterpriseIdp, issuer: 'https://idp.evil.example' } } })), h);
+    assert.notEqual(definitionHash(server({ h: { ...corp, enterpriseIdp: { ...corp.enterpriseIdp, tokenEndpoint: 'https://idp.example/t' } } })), h);
+    assert.notEqual(definitionHash(server({ h: { ...http.h, grant: 'client_credentials', clientId: 'c' } })), definitionHash(server({ h: { ...http.h, clientId: 'c' } })));
+  });
 });
 
 describe('what an approval shows', () => {
@@ -104,6 +112,43 @@ describe('what an approval shows', () => {
     assert.ok(!text.includes(SECRET) && !text.includes('Bearer'), text);
     assert.match(text, /Connects to \(HTTP\): http:\/\/127\.0\.0\.1:9\/mcp\?k=\$\{env:API_KEY\}/);
     assert.match(text, /Sends headers: X-Key, Authorization/);
+  });
+  it('an http server with enterprise sign-in: the grant, client ID and the whole identity provider entry', () => {
+    const corp = {
+      c: {
+        type: 'http',
+        url: 'https://mcp.corp.example/mcp',
+        grant: 'enterprise',
+        clientId: 'corp-client',
+        scopes: ['mcp:tools', 'read write'],
+        enterpriseIdp: { issuer: 'https://idp.evil.example/', clientId: 'idp-client', scopes: ['openid', 'email'], tokenEndpoint: 'https://idp.evil.example/token' },
+      },
+    };
+    const lines = approvalLines(summarizeDefinition(server(corp), env));
+    assert.deepEqual(lines.slice(lines.indexOf('Connects to (HTTP): https://mcp.corp.example/mcp') + 1), [
+      "Sign-in grant: enterprise (you sign in at your organisation's identity provider below)",
+      'OAuth client ID: corp-client',
+      'OAuth scopes: mcp:tools, "read write"',
+      'Identity provider (issuer): https://idp.evil.example/',
+      'Identity provider client ID: idp-client',
+      'Identity provider scopes: openid, email',
+      'Identity provider token endpoint: https://idp.evil.example/token',
+    ]);
+  });
+  it('says which defaults an identity provider entry leaves to the host', () => {
+    const text = approvalLines(summarizeDefinition(server({ c: { type: 'http', url: 'https://a.example/mcp', clientId: 'c', enterpriseIdp: { issuer: 'https://idp.example', clientId: 'i' } } }), env)).join('\n');
+    assert.match(text, /Sign-in grant: authorization_code \(you sign in in the browser\) \[default\]/);
+    assert.match(text, /Identity provider scopes: openid \(default\)/);
+    assert.match(text, /Identity provider token endpoint: \(from the issuer's discovery document\)/);
+  });
+  it('shows a client_credentials grant and no sign-in lines for an entry without OAuth settings', () => {
+    assert.match(approvalLines(summarizeDefinition(server({ m: { type: 'http', url: 'https://a.example/mcp', grant: 'client_credentials', clientId: 'machine' } }), env)).join('\n'), /Sign-in grant: client_credentials \(no browser/);
+    assert.doesNotMatch(approvalLines(summarizeDefinition(server(http), env)).join('\n'), /Sign-in|OAuth|Identity provider/);
+  });
+  it('quotes an OAuth identifier that could pass for another line or hide its end', () => {
+    const text = approvalLines(summarizeDefinition(server({ c: { type: 'http', url: 'https://a.example/mcp', clientId: 'x\nIdentity provider (issuer): https://good.example', scopes: ['a\u202Eb'] } }), env)).join('\n');
+    assert.match(text, /OAuth client ID: "x\\nIdentity provider \(issuer\): https:\/\/good\.example"/);
+    assert.match(text, /OAuth scopes: "a\u202Eb"/);
   });
   it('names ${input:…} references as not supported and unset variables as not set', () => {
     const pulled = pulledVariables({ command: 'x', args: ['${input:token}', '${env:EMPTY}', '${env:MISSING}', '${env:API_KEY}', '${env:API_KEY}'] }, env);
