@@ -27,10 +27,13 @@ interface Slot {
 }
 
 /**
- * The Requests view. Messages are queued as they arrive and applied once per
- * animation frame, so a burst of deltas (a stream, 200 requests at once)
- * costs one layout. Cards are keyed by request id and patched in place, so
- * typing is never interrupted.
+ * The Requests view. The first message after a quiet spell is applied at
+ * once (waiting for an animation frame would cost a frame or more, and much
+ * more in a webview the browser throttles); the messages that follow it
+ * before the next frame are queued and applied once per animation frame
+ * while they keep coming, so a burst of deltas (a stream, 200 requests at
+ * once) costs one layout per frame. Cards are keyed by request id and
+ * patched in place, so typing is never interrupted.
  */
 export class RequestsPanel {
   private readonly store = new RequestsStore();
@@ -57,12 +60,22 @@ export class RequestsPanel {
 
   receive(message: RequestsMessage): void {
     this.queue.push(message);
-    this.frame ??= requestAnimationFrame(() => this.flush());
+    // A frame is pending: a burst is under way, and this message joins its next batch.
+    if (this.frame !== undefined) return;
+    this.flush();
+    this.frame = requestAnimationFrame(() => this.onFrame());
+  }
+
+  /** Applies what arrived since the last frame; a frame with nothing to do ends the burst. */
+  private onFrame(): void {
+    this.frame = undefined;
+    if (this.queue.length === 0 && !this.layoutDirty) return;
+    this.flush();
+    this.frame = requestAnimationFrame(() => this.onFrame());
   }
 
   private flush(): void {
     const started = performance.now();
-    this.frame = undefined;
     this.removed = 0;
     for (const message of this.queue.splice(0)) this.apply(message);
     this.layout(started);
@@ -163,8 +176,8 @@ export class RequestsPanel {
       else if (this.store.cards.size > 0 && empty) empty.remove();
       this.renderQueueBar();
     }
+    // Full cards left for later: the next frame builds more (see onFrame).
     this.layoutDirty = deferred;
-    if (deferred) this.frame ??= requestAnimationFrame(() => this.flush());
   }
 
   /** The person opened a compact row: show it in full and move focus into it. */
