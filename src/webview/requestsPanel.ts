@@ -24,6 +24,8 @@ interface Slot {
   /** The person opened it: it stays full wherever it is in the queue. */
   pinned: boolean;
   dirty: boolean;
+  /** Only streamed text changed since the last frame (cheaper than `dirty`). */
+  streamed?: boolean;
 }
 
 /**
@@ -103,9 +105,11 @@ export class RequestsPanel {
         if (this.store.update(message.id, message.update)) this.markDirty(message.id);
         if (message.update.closed) this.layoutDirty = true;
         return;
-      case 'completionDelta':
-        if (this.store.stream(message.id, message.delta)) this.markDirty(message.id);
+      case 'completionDelta': {
+        const slot = this.store.stream(message.id, message.delta) && this.slots.get(message.id);
+        if (slot) slot.streamed = true;
         return;
+      }
       case 'cardRemoved': {
         this.store.remove(message.id);
         const slot = this.slots.get(message.id);
@@ -164,7 +168,11 @@ export class RequestsPanel {
         if (slot.view) slot.view.update(card);
         else slot.element.replaceWith((slot.element = compactCard(card, index, () => this.open(card.id))));
         slot.dirty = false;
+      } else if (slot.streamed && slot.view) {
+        if (slot.view.stream) slot.view.stream(card);
+        else slot.view.update(card);
       }
+      slot.streamed = false;
       const el = slot.element;
       if (this.layoutDirty && (el.parentElement !== this.cards || el.previousElementSibling !== previous)) this.cards.insertBefore(el, previous ? previous.nextElementSibling : this.cards.firstElementChild);
       previous = el;
