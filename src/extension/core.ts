@@ -103,7 +103,8 @@ export function createCore(context: vscode.ExtensionContext): Core {
     });
   };
   const brokerSubs = [
-    broker.onDidChange(() => statusBar.setPending(broker.openCount)),
+    // After the view has the change: the status bar's re-render would hold the card back.
+    broker.onDidChange(() => requestsView.afterDelivery('statusBar', () => statusBar.setPending(broker.openCount))),
     broker.onDidAdd((entry) => {
       if (requestsView.isVisible) return;
       // Requests that run without review (policy auto) only show up in History.

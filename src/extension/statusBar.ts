@@ -16,6 +16,8 @@ export class StatusBar implements vscode.Disposable {
 
   /** Called on every broker change: a burst of requests updates the item once, at the end of the turn. */
   setPending(count: number): void {
+    // Each update is a round trip to the workbench: none while a stream changes nothing here.
+    if (count === this.pending) return;
     this.pending = count;
     this.timer ??= setTimeout(() => this.update(), 0);
   }

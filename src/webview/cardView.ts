@@ -8,5 +8,7 @@ import type { RequestCard } from '../shared/protocol';
 export interface CardView {
   readonly element: HTMLElement;
   update(card: RequestCard): void;
+  /** Only streamed text arrived (a `completionDelta`): patch that and nothing else. Absent: `update`. */
+  stream?(card: RequestCard): void;
   dispose(): void;
 }

@@ -85,6 +85,8 @@ export interface TextFieldOptions {
   className?: string;
   inputmode?: string;
   size?: number;
+  /** The schema requires a value: screen readers announce the field as required. */
+  required?: boolean;
 }
 
 // Text fields, text areas and selects take their accessible name from a `label` property
@@ -96,14 +98,17 @@ function named<T extends HTMLElement>(el: T, label: string): T {
 
 /** A one-line text field named `label` (the visible label is the caller's). */
 export function textField(label: string, options: TextFieldOptions = {}): ValueControl {
-  // No `required` here: the component would show every empty required field as an error
-  // before it was touched. The form marks required fields and shows errors when they matter.
+  // `required` reaches the inner input (announced as required). The component would also style
+  // every empty required field as an error before it was touched; media/elicitation.css turns
+  // that off, and the form shows errors when they matter (the `invalid` attribute).
   const field = h('vscode-textfield', {
     type: options.type ?? 'text',
     placeholder: options.placeholder,
     class: options.className,
     inputmode: options.inputmode,
     size: options.size === undefined ? undefined : String(options.size),
+    required: options.required === true,
+    'aria-required': options.required === true ? 'true' : undefined,
   }) as ValueControl;
   field.value = options.value ?? '';
   return named(field, label);

@@ -24,13 +24,18 @@ interface Slot {
   /** The person opened it: it stays full wherever it is in the queue. */
   pinned: boolean;
   dirty: boolean;
+  /** Only streamed text changed since the last frame (cheaper than `dirty`). */
+  streamed?: boolean;
 }
 
 /**
- * The Requests view. Messages are queued as they arrive and applied once per
- * animation frame, so a burst of deltas (a stream, 200 requests at once)
- * costs one layout. Cards are keyed by request id and patched in place, so
- * typing is never interrupted.
+ * The Requests view. The first message after a quiet spell is applied at
+ * once (waiting for an animation frame would cost a frame or more, and much
+ * more in a webview the browser throttles); the messages that follow it
+ * before the next frame are queued and applied once per animation frame
+ * while they keep coming, so a burst of deltas (a stream, 200 requests at
+ * once) costs one layout per frame. Cards are keyed by request id and
+ * patched in place, so typing is never interrupted.
  */
 export class RequestsPanel {
   private readonly store = new RequestsStore();
@@ -57,12 +62,22 @@ export class RequestsPanel {
 
   receive(message: RequestsMessage): void {
     this.queue.push(message);
-    this.frame ??= requestAnimationFrame(() => this.flush());
+    // A frame is pending: a burst is under way, and this message joins its next batch.
+    if (this.frame !== undefined) return;
+    this.flush();
+    this.frame = requestAnimationFrame(() => this.onFrame());
+  }
+
+  /** Applies what arrived since the last frame; a frame with nothing to do ends the burst. */
+  private onFrame(): void {
+    this.frame = undefined;
+    if (this.queue.length === 0 && !this.layoutDirty) return;
+    this.flush();
+    this.frame = requestAnimationFrame(() => this.onFrame());
   }
 
   private flush(): void {
     const started = performance.now();
-    this.frame = undefined;
     this.removed = 0;
     for (const message of this.queue.splice(0)) this.apply(message);
     this.layout(started);
@@ -90,9 +105,11 @@ export class RequestsPanel {
         if (this.store.update(message.id, message.update)) this.markDirty(message.id);
         if (message.update.closed) this.layoutDirty = true;
         return;
-      case 'completionDelta':
-        if (this.store.stream(message.id, message.delta)) this.markDirty(message.id);
+      case 'completionDelta': {
+        const slot = this.store.stream(message.id, message.delta) && this.slots.get(message.id);
+        if (slot) slot.streamed = true;
         return;
+      }
       case 'cardRemoved': {
         this.store.remove(message.id);
         const slot = this.slots.get(message.id);
@@ -151,7 +168,11 @@ export class RequestsPanel {
         if (slot.view) slot.view.update(card);
         else slot.element.replaceWith((slot.element = compactCard(card, index, () => this.open(card.id))));
         slot.dirty = false;
+      } else if (slot.streamed && slot.view) {
+        if (slot.view.stream) slot.view.stream(card);
+        else slot.view.update(card);
       }
+      slot.streamed = false;
       const el = slot.element;
       if (this.layoutDirty && (el.parentElement !== this.cards || el.previousElementSibling !== previous)) this.cards.insertBefore(el, previous ? previous.nextElementSibling : this.cards.firstElementChild);
       previous = el;
@@ -163,8 +184,8 @@ export class RequestsPanel {
       else if (this.store.cards.size > 0 && empty) empty.remove();
       this.renderQueueBar();
     }
+    // Full cards left for later: the next frame builds more (see onFrame).
     this.layoutDirty = deferred;
-    if (deferred) this.frame ??= requestAnimationFrame(() => this.flush());
   }
 
   /** The person opened a compact row: show it in full and move focus into it. */

@@ -101,6 +101,12 @@ class SamplingCardView implements CardView {
     this.refreshButtons();
   }
 
+  stream(card: RequestCard): void {
+    if (card.kind !== 'sampling') return;
+    this.card = card;
+    this.completion.update(card.sampling.completion);
+  }
+
   dispose(): void {
     // The card leaves the view once the request was answered or dismissed; the panel prunes its draft.
     this.element.remove();

@@ -107,6 +107,14 @@ describe('elicitation in VS Code', { timeout: 600000 }, () => {
     assert.equal(await selectedValue(c.getByRole('combobox', { name: 'Seat preference' })), 'any');
     assert.equal(await c.getByRole('checkbox', { name: 'food' }).isChecked(), true);
 
+    // What the schema requires is announced as required (the text box itself, not only a star).
+    for (const name of ['Traveller name', 'Email for the confirmation', 'Destination city']) {
+      const box = c.getByRole('textbox', { name });
+      assert.equal(await box.evaluate((el) => /** @type {HTMLInputElement} */ (el).required), true, `${name} is required`);
+      assert.equal(await box.evaluate((el) => (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : el).getAttribute('aria-required')), 'true', `${name}: aria-required`);
+    }
+    assert.equal(await c.getByRole('textbox', { name: 'Budget (EUR)' }).evaluate((el) => /** @type {HTMLInputElement} */ (el).required), false, 'an optional field is not required');
+
     const accept = c.getByRole('button', { name: 'Accept' });
     await waitFor(async () => (await accept.getAttribute('disabled')) !== null || (await accept.isDisabled()), 5000, { message: 'Accept disabled while required fields are empty' });
     assert.match(await c.locator('.form-status').innerText(), /Fill in/);

@@ -190,6 +190,14 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     await button(card, 'Run').click();
     await waitText(card, 'Streaming from E2E Fast');
     await waitFor(async () => ((await card.locator('pre.streaming').textContent()) ?? '').length > 10, 10000, { message: 'some streamed text' });
+    // Streamed text is appended to what is shown (one text node that grows), never re-rendered.
+    const pre = card.locator('pre.streaming');
+    const shown = await pre.evaluate((el) => {
+      /** @type {any} */ (el.firstChild).e2eMark = true;
+      return (el.textContent ?? '').length;
+    });
+    await waitFor(() => pre.evaluate((el, n) => (el.textContent ?? '').length > n, shown), 10000, { message: 'more streamed text' });
+    assert.equal(await pre.evaluate((el) => el.childNodes.length === 1 && /** @type {any} */ (el.firstChild).e2eMark === true), true, 'the text node that was there grew');
     await vs.screenshot('sampling-streaming-dark');
     await button(card, 'Stop').click();
     await waitText(card, 'stoppedByUser');

@@ -82,7 +82,7 @@ function textInput(field: TextField | NumberField, initial: FieldValue, onChange
   const type = field.kind === 'text' ? TEXT_TYPES[field.format] : 'text';
   const placeholder = field.kind === 'text' ? PLACEHOLDERS[field.format] : field.integer ? 'Whole number' : 'Number';
   const value = typeof initial === 'string' || typeof initial === 'number' ? String(initial) : '';
-  const input = textField(field.label, { type, placeholder, value, className: 'control' });
+  const input = textField(field.label, { type, placeholder, value, className: 'control', required: field.required });
   input.addEventListener('input', () => onChange(input.value));
   input.addEventListener('change', () => onChange(input.value));
   const label = h('label', { class: 'field-label', id: `${id}-label` }, field.label);

@@ -27,7 +27,11 @@ export class CompletionSection {
   private data: CompletionView | undefined;
   private enabled = true;
   private streamPre: HTMLElement | undefined;
+  /** The streamed text so far, one text node that grows by what each delta appends. */
+  private streamText: Text | undefined;
   private streamTools: HTMLElement | undefined;
+  /** The tool calls last rendered while streaming (a delta replaces the list only when it changed). */
+  private shownToolUses: CompletionView['toolUses'] | undefined;
 
   constructor(
     private readonly drafts: DraftStore,
@@ -60,13 +64,25 @@ export class CompletionSection {
     }
   }
 
-  // While streaming only the text and tool calls change: patch them, keep the scroll at the end.
+  // While streaming only the text and tool calls change: the new text is appended to the
+  // text node (never a re-render of what is there), the tool calls replaced when they changed,
+  // and the scroll kept at the end when it was there.
   private patchStream(data: CompletionView): void {
-    if (!this.streamPre || !this.streamTools) return this.rebuild(data);
-    const atEnd = this.streamPre.scrollTop + this.streamPre.clientHeight >= this.streamPre.scrollHeight - 4;
-    this.streamPre.textContent = data.text.text;
-    if (atEnd) this.streamPre.scrollTop = this.streamPre.scrollHeight;
-    this.streamTools.replaceChildren(...this.toolUses(data));
+    const pre = this.streamPre;
+    const node = this.streamText;
+    if (!pre || !node || !this.streamTools) return this.rebuild(data);
+    const text = data.text.text;
+    if (text.length !== node.length) {
+      const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      // Deltas only ever append (a stream that starts over is a new run, rebuilt above).
+      if (text.length > node.length) node.appendData(text.slice(node.length));
+      else node.data = text;
+      if (atEnd) pre.scrollTop = pre.scrollHeight;
+    }
+    if (data.toolUses !== this.shownToolUses) {
+      this.shownToolUses = data.toolUses;
+      this.streamTools.replaceChildren(...this.toolUses(data));
+    }
   }
 
   private toolUses(data: CompletionView): HTMLElement[] {
@@ -76,7 +92,9 @@ export class CompletionSection {
   private rebuild(data: CompletionView): void {
     this.area = undefined;
     this.streamPre = undefined;
+    this.streamText = undefined;
     this.streamTools = undefined;
+    this.shownToolUses = undefined;
     const header = h(
       'h3',
       {},
@@ -87,7 +105,9 @@ export class CompletionSection {
     );
     const parts: Array<Node | undefined> = [header];
     if (data.streaming) {
-      this.streamPre = h('pre', { class: 'text streaming', 'aria-label': 'Completion so far' }, data.text.text);
+      this.streamText = document.createTextNode(data.text.text);
+      this.streamPre = h('pre', { class: 'text streaming', 'aria-label': 'Completion so far' }, this.streamText);
+      this.shownToolUses = data.toolUses;
       this.streamTools = h('div', {}, ...this.toolUses(data));
       parts.push(this.streamPre, this.streamTools);
     } else if (data.stopReason === undefined) {
