@@ -90,13 +90,31 @@ describe('chat gateway', () => {
     assert.deepEqual(
       defs.map((d) => [d.server, d.gatewayName]),
       [
-        ['legacy', 'legacy_fixture'],
-        ['modern', 'modern-fixture'],
+        ['legacy', 'legacy_fixtur'],
+        ['modern', 'modern-fixtur'],
       ],
     );
     for (const d of defs) {
       assert.match(d.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp\//);
       assert.equal(d.headers[SECRET_HEADER], rig.gateway.secret);
+    }
+  });
+
+  it("gives a definition another version when the window's gateway has another port and secret", async () => {
+    // A reloaded window starts a new gateway: VS Code must see its cached tools of the old one as outdated.
+    const again = new McpGateway({ servers: rig.h.manager, log: new MemoryLog() });
+    await again.listen();
+    try {
+      const before = rig.gateway.definitions();
+      const after = again.definitions();
+      assert.deepEqual(after.map((d) => d.server), before.map((d) => d.server));
+      for (const [i, d] of after.entries()) {
+        assert.notEqual(d.url, before[i].url);
+        assert.notEqual(d.version, before[i].version);
+      }
+      assert.deepEqual(rig.gateway.definitions().map((d) => d.version), before.map((d) => d.version), 'stable within one gateway');
+    } finally {
+      await again.close();
     }
   });
 
@@ -111,7 +129,7 @@ describe('chat gateway', () => {
         after(() => client.close());
 
         it('reports the sanitised real name, the version and the tools unchanged', async () => {
-          assert.equal(client.getServerVersion()?.name, server === 'legacy' ? 'legacy_fixture' : 'modern-fixture');
+          assert.equal(client.getServerVersion()?.name, server === 'legacy' ? 'legacy_fixtur' : 'modern-fixtur');
           assert.equal(client.getProtocolEra(), era === 'legacy' ? 'legacy' : 'modern');
           const { tools } = await client.listTools();
           const real = rig.h.manager.get(server)!.connection!.tools;

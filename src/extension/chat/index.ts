@@ -41,7 +41,7 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
     gateway.onDidChangeDefinitions(() => changed.fire()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(EXPOSE_SETTING) && gateway.refresh()),
   ];
-  const participant = new ChatParticipant({ extensionUri: deps.context.extensionUri, manager: deps.manager, gateway, log: deps.logs.host });
+  const participant = new ChatParticipant({ extensionUri: deps.context.extensionUri, extensionId: deps.context.extension.id, manager: deps.manager, gateway, log: deps.logs.host });
   const byLabel = (label: string): GatewayDefinition | undefined => gateway.definitions().find((d) => d.server === label);
   return {
     onDidChangeMcpServerDefinitions: changed.event,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../host/errors';
-import type { McpGateway } from '../../host/gateway/gateway';
+import type { GatewayDefinition, McpGateway } from '../../host/gateway/gateway';
+import { matchListedTools } from '../../host/gateway/names';
 import type { ServerManager } from '../../host/serverManager';
 import type { LogSink } from '../../host/types';
 import { markdownCode, markdownText, safe, safeText } from '../../shared/safeText';
@@ -12,9 +13,13 @@ export const PARTICIPANT_ID = 'mcpApprovalHost.mcp';
 export const MAX_TOOL_ROUNDS = 8;
 /** How long to wait for VS Code to list our servers' tools after a first submit. */
 const TOOLS_WAIT_MS = 5000;
+/** After this long without them, ask VS Code to start our servers' definitions itself. */
+const START_AFTER_MS = 750;
 
 export interface ParticipantDeps {
   extensionUri: vscode.Uri;
+  /** This extension's id: VS Code's id of one of our definitions is `<id in lower case>/<label>`. */
+  extensionId: string;
   manager: ServerManager;
   gateway: McpGateway;
   log: LogSink;
@@ -95,15 +100,51 @@ export class ChatParticipant {
     }
   }
 
-  /** The tools VS Code lists for our gateway's servers; right after a first submit they may take a moment. */
+  /**
+   * The tools VS Code lists for our gateway's servers. VS Code starts them on a
+   * chat request by itself (`chat.mcp.autostart`); when it has not (autostart
+   * off, or a server it stopped), we ask it to, and give it a moment.
+   */
   private async ourTools(token: vscode.CancellationToken): Promise<vscode.LanguageModelToolInformation[]> {
-    const deadline = Date.now() + TOOLS_WAIT_MS;
+    const started = Date.now();
+    let askedToStart = false;
     for (;;) {
-      const prefixes = this.deps.gateway.definitions().map((d) => `mcp_${normal(d.gatewayName)}_`);
-      if (prefixes.length === 0) return [];
-      const tools = vscode.lm.tools.filter((t) => prefixes.some((p) => normal(t.name).startsWith(p)));
-      if (tools.length > 0 || Date.now() > deadline || token.isCancellationRequested) return tools;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      const definitions = this.deps.gateway.definitions();
+      const { tools, missing } = this.listed(definitions);
+      const late = Date.now() - started > TOOLS_WAIT_MS;
+      if (missing.length === 0 || late || token.isCancellationRequested) {
+        if (missing.length > 0) this.deps.log.info(`@mcp: VS Code lists no tools of ${missing.map((d) => d.server).join(', ')} yet (${vscode.lm.tools.length} tools listed)`);
+        return tools;
+      }
+      if (!askedToStart && Date.now() - started > START_AFTER_MS) {
+        askedToStart = true;
+        for (const d of missing) void this.startInVsCode(d);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Our servers' tools in `vscode.lm.tools`, and the running servers (with tools) VS Code does not list yet. */
+  private listed(definitions: GatewayDefinition[]): { tools: vscode.LanguageModelToolInformation[]; missing: GatewayDefinition[] } {
+    const listed = vscode.lm.tools.map((t) => t.name);
+    const ours = new Set<string>();
+    const missing: GatewayDefinition[] = [];
+    for (const d of definitions) {
+      const names = this.deps.manager.get(d.server)?.connection?.tools.map((t) => t.name) ?? [];
+      const matched = matchListedTools(d.gatewayName, names, listed);
+      if (matched.size === 0 && names.length > 0) missing.push(d);
+      for (const name of matched.keys()) ours.add(name);
+    }
+    return { tools: vscode.lm.tools.filter((t) => ours.has(t.name)), missing };
+  }
+
+  /** Asks VS Code to start its connection to one of our definitions and wait for its tools (an internal command: best effort). */
+  private async startInVsCode(definition: GatewayDefinition): Promise<void> {
+    const id = `${this.deps.extensionId.toLowerCase()}/${definition.server}`;
+    try {
+      await vscode.commands.executeCommand('workbench.mcp.startServer', id, { waitForLiveTools: true });
+    } catch (err) {
+      this.deps.log.debug(`@mcp: VS Code did not start ${id}: ${describeError(err)}`);
     }
   }
 
@@ -161,9 +202,4 @@ function history(context: vscode.ChatContext): vscode.LanguageModelChatMessage[]
     }
   }
   return messages;
-}
-
-/** Tool names compared loosely: VS Code may tidy the server's name further. */
-function normal(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }

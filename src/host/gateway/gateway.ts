@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
@@ -33,7 +33,11 @@ export interface GatewayDefinition {
   gatewayName: string;
   url: string;
   headers: Record<string, string>;
-  /** Changes whenever the server's connection does, so VS Code reconnects. */
+  /**
+   * Changes whenever the server's connection, the gateway's port or its secret
+   * does (a new window has new ones), so VS Code treats the tools it cached as
+   * outdated and reconnects.
+   */
   version: string;
 }
 
@@ -68,6 +72,8 @@ export class McpGateway extends Disposable {
   readonly secret = newSecret();
   private http: HttpServer | undefined;
   private port = 0;
+  /** Part of every definition's version: a digest of this listener's port and secret. */
+  private listenerTag = '';
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly _onDidChangeDefinitions = this._register(new Emitter<void>());
   /** The exposed set, a server's connection or its gateway name changed. */
@@ -100,6 +106,7 @@ export class McpGateway extends Disposable {
       http.listen(0, '127.0.0.1', () => resolve());
     });
     this.port = (http.address() as AddressInfo).port;
+    this.listenerTag = createHash('sha256').update(`${this.port}\n${this.secret}`).digest('hex').slice(0, 12);
     this.options.log.info(`Gateway for chat listening on 127.0.0.1:${this.port}`);
     this.sync();
   }
@@ -115,7 +122,7 @@ export class McpGateway extends Disposable {
         gatewayName: this.names.get(s.name) ?? s.name,
         url: this.urlFor(s.name),
         headers: { [SECRET_HEADER]: this.secret },
-        version: String(this.endpoint(s.name).generation),
+        version: `${this.endpoint(s.name).generation}.${this.listenerTag}`,
       }));
   }
 
