@@ -169,10 +169,17 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     const before = vs.modelLog().length;
     const pending = call('v1', 'sample', { prompt: 'Reject me early' });
     const { card } = await openCard();
+    // The status bar and the view's badge follow the queue (they update once the view has the card).
+    const waiting = vs.page.locator('.part.statusbar [aria-label*="1 requests waiting for review"]');
+    const badge = vs.page.locator('.part.activitybar .action-item:has([aria-label*="MCP Approval Host"]) .badge-content, .part.activitybar .action-item[aria-label*="MCP Approval Host"] .badge-content').first();
+    await waitFor(async () => (await waiting.count()) > 0, 10000, { message: 'the status bar counts the request' });
+    await waitFor(async () => (await badge.isVisible()) && (await badge.textContent())?.trim() === '1', 10000, { message: 'the view badge shows 1' });
     await button(card, 'Reject').click();
     const result = await pending;
     assert.match(texts(result).join('\n'), /MCP error -1: User rejected sampling request/);
     assert.equal(vs.modelLog().length, before, 'no model request');
+    await waitFor(async () => (await waiting.count()) === 0, 10000, { message: 'the status bar no longer counts it' });
+    await waitFor(async () => !(await badge.isVisible()) || !(await badge.textContent())?.trim(), 10000, { message: 'the view badge is gone' });
   });
 
   step('rejects after running', async () => {
