@@ -8,6 +8,7 @@ import { SAMPLING_POLICIES, SAMPLING_POLICY_DESCRIPTIONS, type SamplingPolicy } 
 import { safe, safeText } from '../shared/safeText';
 import type { FeatureDeps } from './features';
 import { SamplingNotifier } from './sampling/notifier';
+import { serverArg } from './serverArg';
 import { setSamplingPolicy } from './sampling/settingsWriter';
 
 /**
@@ -56,13 +57,6 @@ export function registerSamplingCommands(deps: FeatureDeps): void {
       void vscode.window.showErrorMessage(safe`Could not set the sampling policy of ${server.name}. See the host log for details.`);
     }
   });
-}
-
-/** A server name from the tree (a server node) or from another extension (a string). */
-function serverArg(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'server') return String((arg as { name: unknown }).name);
-  return undefined;
 }
 
 /** Quick pick of a configured server, each with its current policy and where it is defined. */
