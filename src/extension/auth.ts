@@ -10,6 +10,7 @@ import { AuthCallbackRouter, browserFlow, externalCallbackUri, SecretStorageStor
 import { safe, safeText } from '../shared/safeText';
 import { settings } from './settings';
 import type { FeatureDeps } from './features';
+import { serverArg } from './serverArg';
 
 type RemoteConfig = Extract<ServerConfig, { type: 'http' | 'sse' }>;
 
@@ -95,12 +96,6 @@ export function createAuthFeature(context: vscode.ExtensionContext): AuthFeature
       for (const l of loopbacks) l.close();
     },
   };
-}
-
-function serverArg(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'server') return String((arg as { name: unknown }).name);
-  return undefined;
 }
 
 async function pickRemote(manager: ServerManager, name: string | undefined, placeHolder: string): Promise<RemoteConfig | undefined> {

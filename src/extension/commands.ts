@@ -6,6 +6,7 @@ import { safe, safeText } from '../shared/safeText';
 import { askArguments, checkArguments, pickTool, type CallToolTarget } from './callTool';
 import { addServer, importServers } from './importServers';
 import type { LogChannels } from './logs';
+import { serverArg } from './serverArg';
 import type { TreeNode } from './serversTree';
 import { handleUrlElicitationRequired, isUrlElicitationRequired, type UrlRequiredDeps } from './elicitation';
 import { askToolArguments } from './toolArgsForm';
@@ -24,8 +25,8 @@ export interface CommandDeps {
 
 /** A server argument from the tree, a name from another extension, or nothing (pick one). */
 async function resolveServer(manager: ServerManager, arg: unknown, placeHolder: string, filter: (kind: string) => boolean = () => true): Promise<string | undefined> {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && (arg as TreeNode).kind === 'server') return (arg as { name: string }).name;
+  const given = serverArg(arg);
+  if (given !== undefined) return given;
   const servers = manager.list().filter((s) => filter(s.state.kind));
   if (servers.length === 0) {
     void vscode.window.showInformationMessage('No matching MCP server is configured.');

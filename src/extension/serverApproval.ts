@@ -5,6 +5,7 @@ import { describeError } from '../host/errors';
 import type { ServerManager, ServerView } from '../host/serverManager';
 import { safe, safeLines, safeText, safeVerbatim } from '../shared/safeText';
 import type { LogChannels } from './logs';
+import { serverArg } from './serverArg';
 
 const TRUST = 'Trust and Start';
 const NOT_NOW = 'Not Now';
@@ -43,13 +44,6 @@ function defaultCwd(server: ServerView): string | undefined {
 /** What a server runs or contacts, unresolved and without any value from the machine. */
 export function summaryOf(server: ServerView): DefinitionSummary {
   return summarizeDefinition(server.config, process.env);
-}
-
-/** The server name a command received: a tree node, a name, or nothing. */
-function nameFrom(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'server') return String((arg as { name: unknown }).name);
-  return undefined;
 }
 
 /**
@@ -106,7 +100,7 @@ export class ServerApprovalUi {
 
   /** "Review and Start": one server (from the tree or by name), or the list of every waiting one. */
   async review(arg?: unknown): Promise<void> {
-    const name = nameFrom(arg);
+    const name = serverArg(arg);
     if (name !== undefined) {
       await this.reviewOne(name);
       return;

@@ -82,7 +82,7 @@ function ensureFloorVsix() {
   mkdirSync(BENCH_ARTIFACTS, { recursive: true });
   const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const tmp = `${FLOOR_VSIX}.${process.pid}.vsix`;
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', tmp], { cwd: FLOOR_DIR, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', tmp], { cwd: FLOOR_DIR, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vsce package (floor extension) failed:\n${r.stdout}\n${r.stderr}`);
   cpSync(tmp, FLOOR_VSIX);
   rmSync(tmp, { force: true });

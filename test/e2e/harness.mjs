@@ -144,7 +144,7 @@ export function ensureTestModelVsix() {
   mkdirSync(dirname(TEST_MODEL_VSIX), { recursive: true });
   const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const tmp = `${TEST_MODEL_VSIX}.${process.pid}.vsix`;
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-star-activation', '--skip-license', '--out', tmp], {
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-star-activation', '--allow-missing-repository', '--skip-license', '--out', tmp], {
     cwd: TEST_MODEL_DIR, encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`vsce package (test model extension) failed:\n${r.stdout}\n${r.stderr}`);

@@ -6,7 +6,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAIN_EXTENSION_ID, REPO, startVsCode, stepFor, waitFor } from './harness.mjs';
+import { FIXTURES, MAIN_EXTENSION_ID, REPO, startVsCode, stepFor, waitFor } from './harness.mjs';
 
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const walkthrough = manifest.contributes.walkthroughs[0];
@@ -93,9 +93,23 @@ describe('the walkthrough in a real VS Code', { timeout: 600000 }, () => {
     await expectDone(['addServer', 'trySampling', 'reviewCard', 'useInChat'], 'after the chat opened');
   });
 
-  step('"Choose each server\'s policy" turns done when Open Settings runs, and the walkthrough is complete', async () => {
+  step('"Choose each server\'s policy" is not done by Open Settings', async () => {
     await vs.runCommand('MCP Approval Host: Open Settings');
-    await expectDone(STEP_IDS, 'after Open Settings');
+    await expectDone(['addServer', 'trySampling', 'reviewCard', 'useInChat'], 'after Open Settings');
+  });
+
+  step('"Choose each server\'s policy" turns done when Set Sampling Policy… writes a policy, and the walkthrough is complete', async () => {
+    await vs.updateUserSettings({ 'mcpApprovalHost.servers': { demo: { command: 'node', args: [join(FIXTURES, 'v1-stdio-server.mjs')], autoStart: false } } });
+    await vs.runCommand('MCP Approval Host: Set Sampling Policy…');
+    await vs.waitForQuickInputTitle('Set Sampling Policy');
+    await vs.pickQuickItem('demo');
+    await vs.waitForQuickInputTitle('Sampling policy of demo');
+    assert.deepEqual((await vs.quickPickItems()).map((i) => i.label), ['ask', 'approvePrompt', 'auto', 'deny']);
+    await vs.pickQuickItem('approvePrompt');
+    await waitFor(async () => (await vs.invoke('e2eTest.inspectSetting', 'mcpApprovalHost.servers'))?.globalValue?.demo?.samplingPolicy === 'approvePrompt', 10000, {
+      message: 'samplingPolicy "approvePrompt" written to the user settings entry of demo',
+    });
+    await expectDone(STEP_IDS, 'after Set Sampling Policy…');
     await vs.screenshot('walkthrough-done-dark');
   });
 });

@@ -77,8 +77,13 @@ function helpers(getVs) {
       return r && predicate(r) ? r : null;
     }, timeout, { message: `Servers tree row "${label}" matching ${predicate}` });
   const dialog = () => getVs().page.locator('.monaco-dialog-box');
-  const approvalToasts = () => getVs().page.locator('.notifications-toasts .notification-toast', { hasText: /need(s)? your approval/ });
-  return { row, dialog, approvalToasts };
+  // VS Code hides an information toast 15 s after it appeared (window focused); it stays in
+  // the notification center, which showApprovalNotice opens when the toast is gone.
+  const approvalToasts = () => getVs().page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: /need(s)? your approval/ });
+  const showApprovalNotice = async () => {
+    if ((await approvalToasts().count()) === 0) await getVs().invoke('notifications.showList');
+  };
+  return { row, dialog, approvalToasts, showApprovalNotice };
 }
 
 const requestsOf = (log, suite) => lines(log).filter((r) => r.url.includes(`suite=${suite}`));
@@ -94,7 +99,7 @@ after(() => {
 describe('a trusted folder with servers its workspace settings define', { timeout: 600000 }, () => {
   let vs;
   const step = stepFor(() => vs, { timeout: 90000 });
-  const { row, dialog, approvalToasts } = helpers(() => vs);
+  const { row, dialog, approvalToasts, showApprovalNotice } = helpers(() => vs);
   const record = join(dir, 'trusted-record.jsonl');
   const userRecord = join(dir, 'user-record.jsonl');
   const requestLog = join(dir, 'requests.jsonl');
@@ -133,6 +138,7 @@ describe('a trusted folder with servers its workspace settings define', { timeou
   });
 
   step('opening the folder shows one notification for both servers and no dialog', async () => {
+    await showApprovalNotice();
     await waitFor(async () => (await approvalToasts().count()) === 1, 15000, { message: 'one approval notification' });
     assert.match(await approvalToasts().first().innerText(), /2 MCP servers defined by this workspace need your approval before they start/);
     assert.equal(await dialog().isVisible(), false, 'no dialog at start-up');
@@ -140,6 +146,7 @@ describe('a trusted folder with servers its workspace settings define', { timeou
 
   step('Review… lists both; each dialog shows what runs with every value hidden; Not Now starts nothing, Trust and Start runs it', async () => {
     await approvalToasts().first().getByRole('button', { name: 'Review…' }).click();
+    await vs.invoke('notifications.hideList');
     await vs.waitForQuickInputTitle('MCP servers that need your approval');
     assert.deepEqual((await vs.quickPickItems()).map((i) => i.label).sort(), ['repo-http', 'repo-stdio']);
     await vs.pickQuickItem('repo-http');
@@ -232,7 +239,7 @@ describe('a trusted folder with servers its workspace settings define', { timeou
 describe('Restricted Mode, then trusting the folder', { timeout: 600000 }, () => {
   let vs;
   const step = stepFor(() => vs, { timeout: 90000 });
-  const { row, dialog, approvalToasts } = helpers(() => vs);
+  const { row, dialog, approvalToasts, showApprovalNotice } = helpers(() => vs);
   const record = join(dir, 'restricted-record.jsonl');
   const requestLog = join(dir, 'requests.jsonl');
 
@@ -272,12 +279,14 @@ describe('Restricted Mode, then trusting the folder', { timeout: 600000 }, () =>
     assert.deepEqual(lines(record), [], 'trusting the folder started no process');
     assert.deepEqual(requestsOf(requestLog, 'restricted'), [], 'trusting the folder sent no request');
     assert.deepEqual(processesWith(SECRET), []);
+    await showApprovalNotice();
     await waitFor(async () => (await approvalToasts().count()) === 1, 15000, { message: 'one approval notification after trusting' });
     await vs.screenshot('trust-after-granting-trust');
   });
 
   step('after Trust and Start the server runs', async () => {
     await approvalToasts().first().getByRole('button', { name: 'Review…' }).click();
+    await vs.invoke('notifications.hideList');
     await vs.pickQuickItem('repo-stdio');
     await dialog().getByRole('button', { name: 'Trust and Start' }).click();
     await row('repo-stdio', (r) => /running/i.test(r.description));

@@ -130,6 +130,14 @@ function texts(result: unknown): string[] {
     return content.filter(c => c.type === 'text').map(c => c.text ?? '');
 }
 
+/** Calls the fixture's add_tool and waits (3 s at most) for the tools/list_changed it causes to reach the client. */
+async function addToolAndSeeListChanged(client: Client, changed: () => string[] | undefined): Promise<void> {
+    await client.callTool({ name: 'add_tool', arguments: {} });
+    const deadline = Date.now() + 3000;
+    while (!changed() && Date.now() < deadline) await new Promise(r => setTimeout(r, 25));
+    assert.ok(changed()?.includes('dynamic_1'), 'tools/list_changed delivered with dynamic_1');
+}
+
 /** The shared checks every fixture must pass. */
 async function smoke(client: Client, seen: Seen, expectedEra: Era): Promise<void> {
     assert.equal(client.getProtocolEra(), expectedEra);
@@ -177,10 +185,7 @@ describe('v2 stdio fixture', () => {
         assert.equal(client.getServerVersion()?.name, 'v2-smoke');
         await smoke(client, seen, 'modern');
 
-        await client.callTool({ name: 'add_tool', arguments: {} });
-        const deadline = Date.now() + 3000;
-        while (!changed && Date.now() < deadline) await new Promise(r => setTimeout(r, 25));
-        assert.ok(changed?.includes('dynamic_1'), 'tools/list_changed delivered with dynamic_1');
+        await addToolAndSeeListChanged(client, () => changed);
         assert.match(stderr(), /\[fixture v2-stdio\] started pid=\d+/);
     });
 
@@ -206,10 +211,7 @@ describe('v1 stdio fixture', () => {
         assert.deepEqual(JSON.parse(texts(url)[0] ?? '{}'), { action: 'accept' });
         assert.equal(seen.elicitation.at(-1)?.mode, 'url');
 
-        await client.callTool({ name: 'add_tool', arguments: {} });
-        const deadline = Date.now() + 3000;
-        while (!changed && Date.now() < deadline) await new Promise(r => setTimeout(r, 25));
-        assert.ok(changed?.includes('dynamic_1'), 'tools/list_changed delivered with dynamic_1');
+        await addToolAndSeeListChanged(client, () => changed);
         assert.match(stderr(), /\[fixture v1-stdio\] started pid=\d+/);
     });
 

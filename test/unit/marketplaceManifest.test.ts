@@ -72,6 +72,15 @@ test('the README shows screenshots that exist, and links no placeholder reposito
   for (const field of ['repository', 'bugs', 'homepage']) assert.equal(field in manifest, false, field);
 });
 
+test('the helper extensions (test model, bench floor, sandbox demo model) name no made-up repository', () => {
+  for (const file of ['test/e2e/test-model-extension/package.json', 'test/bench/floor-extension/package.json', 'examples/demo-model-extension/package.json']) {
+    const text = readFileSync(join(REPO, file), 'utf8');
+    assert.doesNotMatch(text, /example\.invalid/, file);
+    // They are packaged with --allow-missing-repository: no repository beats an invented one.
+    assert.equal('repository' in JSON.parse(text), false, file);
+  }
+});
+
 test('the icon is a 128×128 PNG with transparency, and the gallery banner has a colour and a theme', () => {
   const png = readFileSync(join(REPO, manifest.icon));
   assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
