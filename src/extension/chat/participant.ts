@@ -13,8 +13,10 @@ export const PARTICIPANT_ID = 'mcpApprovalHost.mcp';
 export const MAX_TOOL_ROUNDS = 8;
 /** How long to wait for VS Code to list our servers' tools after a first submit. */
 const TOOLS_WAIT_MS = 5000;
-/** After this long without them, ask VS Code to start our servers' definitions itself. */
+/** After this long without them, ask VS Code to start our servers' definitions itself… */
 const START_AFTER_MS = 750;
+/** …and wait at most this long for that. */
+const START_WAIT_MS = 30000;
 
 export interface ParticipantDeps {
   extensionUri: vscode.Uri;
@@ -107,18 +109,21 @@ export class ChatParticipant {
    */
   private async ourTools(token: vscode.CancellationToken): Promise<vscode.LanguageModelToolInformation[]> {
     const started = Date.now();
-    let askedToStart = false;
+    let starting: Promise<unknown> | undefined;
+    let startDoneAt: number | undefined;
     for (;;) {
       const definitions = this.deps.gateway.definitions();
       const { tools, missing } = this.listed(definitions);
-      const late = Date.now() - started > TOOLS_WAIT_MS;
+      const elapsed = Date.now() - started;
+      // While VS Code starts a server we asked it to, wait for that (up to START_WAIT_MS).
+      // (Its tools reach this extension host a moment after VS Code has them.)
+      const late = elapsed > TOOLS_WAIT_MS && (!starting || (startDoneAt !== undefined && Date.now() - startDoneAt > 1000) || elapsed > START_WAIT_MS);
       if (missing.length === 0 || late || token.isCancellationRequested) {
         if (missing.length > 0) this.deps.log.info(`@mcp: VS Code lists no tools of ${missing.map((d) => d.server).join(', ')} yet (${vscode.lm.tools.length} tools listed)`);
         return tools;
       }
-      if (!askedToStart && Date.now() - started > START_AFTER_MS) {
-        askedToStart = true;
-        for (const d of missing) void this.startInVsCode(d);
+      if (!starting && elapsed > START_AFTER_MS) {
+        starting = Promise.all(missing.map((d) => this.startInVsCode(d))).finally(() => (startDoneAt = Date.now()));
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -141,6 +146,7 @@ export class ChatParticipant {
   /** Asks VS Code to start its connection to one of our definitions and wait for its tools (an internal command: best effort). */
   private async startInVsCode(definition: GatewayDefinition): Promise<void> {
     const id = `${this.deps.extensionId.toLowerCase()}/${definition.server}`;
+    this.deps.log.info(`@mcp: VS Code lists no tools of ${definition.server} yet; asking it to start that server`);
     try {
       await vscode.commands.executeCommand('workbench.mcp.startServer', id, { waitForLiveTools: true });
     } catch (err) {
