@@ -53,6 +53,56 @@ const oneAjvProvider = {
   },
 };
 
+/**
+ * Modules whose evaluation first use should not pay for: the MCP client SDK
+ * (building its protocol's zod schemas was most of the cost of loading the
+ * core; it loads when a server connects), zod itself (when there is a server
+ * entry or a sampling request to check), the Public Suffix List (tldts, for
+ * elicitation URLs), jose (for enterprise sign-in), and those of our own
+ * modules that use them at their top level (zod schemas, a class that extends
+ * the SDK's `Client`). An import of one of them from our
+ * sources resolves to a small CommonJS facade whose exports are getters:
+ * esbuild then reads them at each use (`mod.name`), and the first read
+ * evaluates the real module, once (esbuild keeps a required ES module behind a
+ * lazy initialiser). The same files are bundled once, types are unchanged, and
+ * a use at the top level of an eagerly loaded module still loads it then: build
+ * with MCP_HOST_LAZY_TRACE=1 to log what first evaluates each one.
+ * @type {esbuild.Plugin}
+ */
+const LAZY_PACKAGES = /^(@modelcontextprotocol\/client(\/stdio|\/validators\/ajv)?|zod|tldts|jose)$/;
+const LAZY_FILES = ['src/host/hostClient.ts', 'src/host/configSchema.ts', 'src/host/sampling/requestSchema.ts'].map((f) => path.resolve(f));
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(build) {
+    const fileNames = new RegExp(`(^|/)(${LAZY_FILES.map((f) => path.basename(f, '.ts')).join('|')})(\\.ts)?$`);
+    const facade = async (args, name) => {
+      if (args.namespace !== 'file' || !/[\\/]src[\\/]/.test(args.importer)) return undefined;
+      const real = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+      if (real.errors.length) return { errors: real.errors };
+      if (!name && !LAZY_FILES.includes(real.path)) return undefined;
+      // A .cjs name: esbuild takes a .mjs path for an ES module whatever its contents.
+      return { path: `${real.path}.lazy.cjs`, namespace: 'lazy-module', pluginData: { name, file: real.path } };
+    };
+    build.onResolve({ filter: LAZY_PACKAGES }, (args) => facade(args, args.path));
+    build.onResolve({ filter: fileNames }, (args) => facade(args, undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async (args) => {
+      const { name, file } = args.pluginData;
+      const names = name
+        ? // A package: the names Node sees for it (by name from here, so the same package esbuild resolved).
+          Object.keys(await import(name)).filter((n) => n !== 'default')
+        : // One of ours: the names esbuild sees it export.
+          Object.values((await esbuild.build({ entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', outdir: 'lazy' })).metafile.outputs)[0].exports;
+      const trace = process.env.MCP_HOST_LAZY_TRACE ? `console.trace(${JSON.stringify(`lazy: ${name ?? path.relative(process.cwd(), file)}`)}), ` : '';
+      const getters = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
+      return {
+        contents: `let real;\nconst load = () => real ?? (${trace}real = require(${JSON.stringify(file)}));\nObject.defineProperties(exports, {\n${getters.join(',\n')}\n});\n`,
+        loader: 'js',
+        resolveDir: path.dirname(file),
+      };
+    });
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -84,7 +134,7 @@ const extension = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  plugins: [zodEnglishOnly, lazyCore, oneAjvProvider],
+  plugins: [zodEnglishOnly, lazyCore, oneAjvProvider, lazyModules],
   mainFields: ['module', 'main'],
   conditions: ['node', 'require'],
 };
