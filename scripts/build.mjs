@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -58,9 +59,10 @@ const oneAjvProvider = {
  * (building its protocol's zod schemas was most of the cost of loading the
  * core; it loads when a server connects), zod itself (when there is a server
  * entry or a sampling request to check), the Public Suffix List (tldts, for
- * elicitation URLs), jose (for enterprise sign-in), and those of our own
- * modules that use them at their top level (zod schemas, a class that extends
- * the SDK's `Client`). An import of one of them from our
+ * elicitation URLs), jose (for enterprise sign-in), jsonc-parser (importing
+ * servers), cross-spawn (starting a stdio server), and those of our own modules
+ * that do costly work at their top level (zod schemas, a class that extends the
+ * SDK's `Client`, Unicode script regular expressions). An import of one of them from our
  * sources resolves to a small CommonJS facade whose exports are getters:
  * esbuild then reads them at each use (`mod.name`), and the first read
  * evaluates the real module, once (esbuild keeps a required ES module behind a
@@ -69,11 +71,41 @@ const oneAjvProvider = {
  * with MCP_HOST_LAZY_TRACE=1 to log what first evaluates each one.
  * @type {esbuild.Plugin}
  */
-const LAZY_PACKAGES = /^(@modelcontextprotocol\/client(\/stdio|\/validators\/ajv)?|zod|tldts|jose)$/;
-const LAZY_FILES = ['src/host/hostClient.ts', 'src/host/configSchema.ts', 'src/host/sampling/requestSchema.ts'].map((f) => path.resolve(f));
+const LAZY_PACKAGES = /^(@modelcontextprotocol\/client(\/stdio|\/validators\/ajv)?|zod|tldts|jose|jsonc-parser|cross-spawn)$/;
+const LAZY_FILES = ['src/host/hostClient.ts', 'src/host/configSchema.ts', 'src/host/sampling/requestSchema.ts', 'src/shared/elicitation/scripts.ts'].map((f) => path.resolve(f));
+
+/**
+ * The names our sources import (as values) from each lazy module, keyed by
+ * package name or file: the facade offers only those, so the rest of a
+ * package is still tree-shaken away. `*` when a namespace is imported.
+ */
+function lazyImports() {
+  const used = new Map();
+  const add = (key, name) => (used.get(key) ?? used.set(key, new Set()).get(key)).add(name);
+  for (const rel of readdirSync('src', { recursive: true })) {
+    const file = path.resolve('src', rel);
+    if (!/\.tsx?$/.test(file)) continue;
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      const spec = statement.moduleSpecifier.text;
+      const key = LAZY_PACKAGES.test(spec) ? spec : spec.startsWith('.') ? LAZY_FILES.find((f) => f === path.resolve(path.dirname(file), spec) + '.ts') : undefined;
+      const clause = statement.importClause;
+      if (!key || !clause || clause.isTypeOnly) continue;
+      if (clause.name) add(key, 'default');
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) add(key, '*');
+      else for (const element of bindings?.elements ?? []) if (!element.isTypeOnly) add(key, (element.propertyName ?? element.name).text);
+    }
+  }
+  return used;
+}
+
 const lazyModules = {
   name: 'lazy-modules',
   setup(build) {
+    let used = new Map();
+    build.onStart(() => void (used = lazyImports()));
     const fileNames = new RegExp(`(^|/)(${LAZY_FILES.map((f) => path.basename(f, '.ts')).join('|')})(\\.ts)?$`);
     const facade = async (args, name) => {
       if (args.namespace !== 'file' || !/[\\/]src[\\/]/.test(args.importer)) return undefined;
@@ -81,25 +113,28 @@ const lazyModules = {
       if (real.errors.length) return { errors: real.errors };
       if (!name && !LAZY_FILES.includes(real.path)) return undefined;
       // A .cjs name: esbuild takes a .mjs path for an ES module whatever its contents.
-      return { path: `${real.path}.lazy.cjs`, namespace: 'lazy-module', pluginData: { name, file: real.path } };
+      return { path: `${real.path}.lazy.cjs`, namespace: 'lazy-module', pluginData: { key: name ?? real.path, file: real.path } };
     };
     build.onResolve({ filter: LAZY_PACKAGES }, (args) => facade(args, args.path));
     build.onResolve({ filter: fileNames }, (args) => facade(args, undefined));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async (args) => {
-      const { name, file } = args.pluginData;
-      const names = name
-        ? // A package: the names Node sees for it (by name from here, so the same package esbuild resolved).
-          Object.keys(await import(name)).filter((n) => n !== 'default')
-        : // One of ours: the names esbuild sees it export.
-          Object.values((await esbuild.build({ entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', outdir: 'lazy' })).metafile.outputs)[0].exports;
-      const trace = process.env.MCP_HOST_LAZY_TRACE ? `console.trace(${JSON.stringify(`lazy: ${name ?? path.relative(process.cwd(), file)}`)}), ` : '';
+    build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async ({ pluginData: { key, file } }) => {
+      let names = [...(used.get(key) ?? [])];
+      // A namespace import needs every name: the whole module, as esbuild sees it export.
+      if (names.includes('*')) names = Object.values((await esbuild.build({ entryPoints: [file], bundle: true, packages: 'external', write: false, metafile: true, format: 'esm', outdir: 'lazy', logLevel: 'silent' })).metafile.outputs)[0].exports;
+      const trace = process.env.MCP_HOST_LAZY_TRACE ? `console.trace(${JSON.stringify(`lazy: ${path.relative(process.cwd(), key)}`)}), ` : '';
       const getters = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
+      // The real module behind an ES module that re-exports only these names, so that
+      // esbuild keeps of it what they need (a required module keeps all its exports).
+      const pick = `export { ${names.map((n) => (n === 'default' ? 'default' : n)).join(', ')} } from ${JSON.stringify(file)};`;
       return {
-        contents: `let real;\nconst load = () => real ?? (${trace}real = require(${JSON.stringify(file)}));\nObject.defineProperties(exports, {\n${getters.join(',\n')}\n});\n`,
+        contents: `let real;\nconst load = () => real ?? (${trace}real = require("lazy-pick"));\nObject.defineProperties(exports, {\n${getters.join(',\n')}\n});\n`,
         loader: 'js',
         resolveDir: path.dirname(file),
+        pluginData: { pick },
       };
     });
+    build.onResolve({ filter: /^lazy-pick$/ }, (args) => ({ path: `${args.importer.replace(/\.lazy\.cjs$/, '')}.pick.mjs`, namespace: 'lazy-pick', pluginData: args.pluginData }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-pick' }, (args) => ({ contents: args.pluginData.pick, loader: 'js', resolveDir: path.dirname(args.path) }));
   },
 };
 
@@ -158,6 +193,9 @@ if (watch) {
   console.log('watching…');
 } else {
   const results = await Promise.all([esbuild.build(extension), esbuild.build(webview)]);
+  // A name a lazy facade lacks would be undefined at run time: fail the build instead.
+  const undefinedImports = results[0].warnings.filter((w) => w.id === 'import-is-undefined');
+  if (undefinedImports.length) throw new Error(`build: imports that would be undefined (see lazyModules): ${undefinedImports.map((w) => w.text).join('; ')}`);
   if (metafile) {
     writeFileSync('dist/meta-extension.json', JSON.stringify(results[0].metafile));
     writeFileSync('dist/meta-webview.json', JSON.stringify(results[1].metafile));
