@@ -49,3 +49,8 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string | undefin
   }
   return module.exports;
 }
+
+/** The code caches' folder in the extension's global storage (none without one). */
+export function codeCacheDir(context: { globalStorageUri?: { fsPath: string } }): string | undefined {
+  return context.globalStorageUri?.fsPath ? path.join(context.globalStorageUri.fsPath, 'code-cache') : undefined;
+}
