@@ -55,20 +55,25 @@ const oneAjvProvider = {
 };
 
 /**
- * Modules whose evaluation first use should not pay for: the MCP client SDK
- * (building its protocol's zod schemas was most of the cost of loading the
- * core; it loads when a server connects), zod itself (when there is a server
- * entry or a sampling request to check), the Public Suffix List (tldts, for
- * elicitation URLs), jose (for enterprise sign-in), jsonc-parser (importing
- * servers), cross-spawn (starting a stdio server), and those of our own modules
- * that do costly work at their top level (zod schemas, a class that extends the
- * SDK's `Client`, Unicode script regular expressions). An import of one of them from our
- * sources resolves to a small CommonJS facade whose exports are getters:
- * esbuild then reads them at each use (`mod.name`), and the first read
- * evaluates the real module, once (esbuild keeps a required ES module behind a
- * lazy initialiser). The same files are bundled once, types are unchanged, and
- * a use at the top level of an eagerly loaded module still loads it then: build
- * with MCP_HOST_LAZY_TRACE=1 to log what first evaluates each one.
+ * What loading the core (first use) should not pay for, loaded instead on
+ * first use of what needs it:
+ * - packages, in dist/sdk.js (a bundle of their own, read and compiled only
+ *   then): the MCP client SDK (building its protocol's zod schemas was most of
+ *   the cost of loading the core; it loads when a server connects), the server
+ *   SDK and its HTTP stack (the chat gateway), zod (a server entry or a
+ *   sampling request to check), tldts (the Public Suffix List, for elicitation
+ *   URLs), jose (enterprise sign-in), jsonc-parser (importing servers),
+ *   cross-spawn (starting a stdio server);
+ * - our own modules that do costly work at their top level (zod schemas, a
+ *   class that extends the SDK's `Client`, Unicode script regular
+ *   expressions), kept in core.js but evaluated on first use.
+ * An import of one of them from our sources resolves to a small CommonJS
+ * facade whose exports are getters for the names our sources import: esbuild
+ * reads them at each use (`mod.name`), and the first read loads dist/sdk.js
+ * or evaluates the module (esbuild keeps a required ES module behind a lazy
+ * initialiser), once. Types are unchanged, and tests (tsx) import the real
+ * modules. A use at the top level of a module evaluated with the core loads
+ * the module then: build with MCP_HOST_LAZY_TRACE=1 to log what first loads each.
  * @type {esbuild.Plugin}
  */
 const LAZY_PACKAGES = /^(@modelcontextprotocol\/(client(\/stdio|\/validators\/ajv)?|server|node)|zod|tldts|jose|jsonc-parser|cross-spawn)$/;
@@ -78,7 +83,7 @@ const LAZY_FILES = ['src/host/hostClient.ts', 'src/host/configSchema.ts', 'src/h
 /**
  * The names our sources import (as values) from each lazy module, keyed by
  * package name or file: the facade offers only those, so the rest of a
- * package is still tree-shaken away. `*` when a namespace is imported.
+ * package is still tree-shaken away.
  */
 function lazyImports() {
   const used = new Map();
@@ -95,8 +100,8 @@ function lazyImports() {
       if (!key || !clause || clause.isTypeOnly) continue;
       if (clause.name) add(key, 'default');
       const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) add(key, '*');
-      else for (const element of bindings?.elements ?? []) if (!element.isTypeOnly) add(key, (element.propertyName ?? element.name).text);
+      if (bindings && ts.isNamespaceImport(bindings)) throw new Error(`${file}: import names from ${spec}, not a namespace (it is loaded lazily, see lazyModules)`);
+      for (const element of bindings?.elements ?? []) if (!element.isTypeOnly) add(key, (element.propertyName ?? element.name).text);
     }
   }
   return used;
@@ -119,7 +124,7 @@ const lazyModules = {
     build.onResolve({ filter: LAZY_PACKAGES }, (args) => facade(args, args.path));
     build.onResolve({ filter: fileNames }, (args) => facade(args, undefined));
     build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async ({ pluginData: { key, pkg, file } }) => {
-      const names = await exportedNames(file, used.get(key));
+      const names = [...(used.get(key) ?? [])];
       const trace = process.env.MCP_HOST_LAZY_TRACE ? `console.trace(${JSON.stringify(`lazy: ${path.relative(process.cwd(), key)}`)}), ` : '';
       const getters = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
       // `__esModule`: a default import reads the facade's `default`, not the facade itself.
@@ -140,13 +145,6 @@ const lazyModules = {
   },
 };
 
-/** The names to offer of a lazy module: those imported, or every export for a namespace import. */
-async function exportedNames(file, imported = new Set()) {
-  if (!imported.has('*')) return [...imported];
-  const result = await esbuild.build({ entryPoints: [file], bundle: true, packages: 'external', write: false, metafile: true, format: 'esm', outdir: 'lazy', logLevel: 'silent' });
-  return Object.values(result.metafile.outputs)[0].exports;
-}
-
 /**
  * The entry of dist/sdk.js: for each lazy package, an object of the names our
  * sources import from it, exported under the package's name (what the facades read).
@@ -160,10 +158,6 @@ const sdkEntry = {
       const used = lazyImports();
       const lines = [];
       [...used].filter(([key]) => LAZY_PACKAGES.test(key)).forEach(([pkg, names], i) => {
-        if (names.has('*')) {
-          lines.push(`import * as m${i} from ${JSON.stringify(pkg)};`, `export { m${i} as ${JSON.stringify(pkg)} };`);
-          return;
-        }
         const list = [...names];
         const locals = list.map((n, j) => `${n === 'default' ? 'default' : n} as m${i}_${j}`);
         lines.push(`import { ${locals.join(', ')} } from ${JSON.stringify(pkg)};`);
