@@ -5,7 +5,8 @@
 // Then what first use costs, the way the extension host pays it: a contributed
 // command runs through the proxy activate() registered, which loads dist/core.js
 // (through V8's code cache in the extension's storage) and creates the core.
-// Cold: no code cache yet (the first window ever); warm: a later window. Cold and
+// Cold: no code cache yet (the first window ever); warm: a later window. Then, where
+// dist/sdk.js exists, what loading it costs (the first server connection pays it). Cold and
 // warm runs alternate, so both see the same machine load.
 //   node test/bench/activation.mjs [runs]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -63,8 +64,13 @@ const t2 = performance.now();
 const t3 = performance.now();
 void commands.get('mcpApprovalHost.refresh')();
 const t4 = performance.now();
+// What the first server connection adds on top since the packages load lazily (dist/sdk.js, plain require, no code cache).
+const sdkFile = require('path').join(process.env.BENCH_REPO, 'dist', 'sdk.js');
+const t5 = performance.now();
+if (require('fs').existsSync(sdkFile)) require(sdkFile);
+const sdkLoad = performance.now() - t5;
 const cache = require('path').join(storage, 'code-cache');
-const wait = (n) => (n <= 0 || (require('fs').existsSync(cache) && require('fs').readdirSync(cache).length) ? process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse: t4 - t3 }), () => process.exit(0)) : setTimeout(() => wait(n - 1), 20));
+const wait = (n) => (n <= 0 || (require('fs').existsSync(cache) && require('fs').readdirSync(cache).length) ? process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse: t4 - t3, sdkLoad }), () => process.exit(0)) : setTimeout(() => wait(n - 1), 20));
 wait(100);
 `;
 
@@ -93,6 +99,7 @@ for (const b of builds) {
   const coldUse = median(b.cold.map((s) => s.firstUse));
   const warmUse = median(b.warm.map((s) => s.firstUse));
   console.log(`  first use (a command loads dist/core.js and creates the core): median ${warmUse.toFixed(1)} ms with the code cache, ${coldUse.toFixed(1)} ms without (first window ever; ${(warmUse / coldUse).toFixed(2)}x)`);
+  if (existsSync(join(b.repo, 'dist', 'sdk.js'))) console.log(`  then dist/sdk.js (the MCP SDKs, zod…: loaded when a server connects or chat needs the gateway), plain require: median ${median(b.cold.map((s) => s.sdkLoad)).toFixed(1)} ms`);
   const bundles = readdirSync(join(b.repo, 'dist')).filter((f) => f.endsWith('.js'));
   console.log(`  bundle sizes: ${bundles.map((f) => `${f} ${kb(b.repo, join('dist', f))}`).join(', ')}`);
   console.log(`  VSIX: ${kb(b.repo, 'dist/mcp-approval-host.vsix')}`);
