@@ -40,9 +40,10 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
   let gateway: McpGateway | undefined;
   /**
    * The gateway (the MCP server SDK and its HTTP stack) is evaluated and
-   * started on the first call that needs it — VS Code asking for or resolving
-   * our definitions, or a request to `@mcp` — not when the core loads, so
-   * first use does not pay for it. Later calls get the same started gateway.
+   * started when the first server runs (its connection loaded the SDKs) or on
+   * the first call that needs it — VS Code asking for or resolving our
+   * definitions, or a request to `@mcp` — not when the core loads, so first
+   * use does not pay for it. Later calls get the same started gateway.
    */
   let started: Promise<{ gateway: McpGateway; participant: ChatParticipant } | undefined> | undefined;
   const start = () =>
@@ -55,7 +56,13 @@ export function createChatFeature(deps: ChatFeatureDeps): ChatFeature {
       await gateway.listen().catch((err: unknown) => deps.logs.host.error(`Gateway for chat did not start: ${describeError(err)}`));
       return { gateway, participant };
     })());
-  subs.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(EXPOSE_SETTING) && gateway?.refresh()));
+  subs.push(
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(EXPOSE_SETTING) && gateway?.refresh()),
+    // Chat sees a server as soon as it runs, as when the gateway started with the core.
+    deps.manager.onDidChange(() => {
+      if (!started && deps.manager.list().some((s) => s.state.kind === 'running')) void start();
+    }),
+  );
   const definitions = async (): Promise<GatewayDefinition[]> => (await start())?.gateway.definitions() ?? [];
   return {
     onDidChangeMcpServerDefinitions: changed.event,
