@@ -42,7 +42,9 @@ const handler = {
 const vscode = {};
 for (const k of ['window', 'workspace', 'env', 'lm', 'languages', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ViewColumn', 'ProgressLocation', 'ConfigurationTarget', 'InputBoxValidationSeverity', 'LanguageModelChatMessage', 'LanguageModelTextPart', 'LanguageModelToolCallPart', 'LanguageModelToolResultPart', 'LanguageModelDataPart', 'LanguageModelError', 'LanguageModelChatToolMode', 'LanguageModelChatMessageRole', 'CancellationTokenSource', 'MarkdownString', 'chat', 'McpHttpServerDefinition']) vscode[k] = deep();
 vscode.workspace = deep();
-vscode.workspace.getConfiguration = () => ({ get: (_k, d) => d, inspect: () => ({}) });
+// BENCH_SERVER=1: one server entry in user settings (not started), whose entry the core then checks.
+const servers = process.env.BENCH_SERVER === '1' ? { bench: { command: 'node', args: ['server.js'], autoStart: false } } : undefined;
+vscode.workspace.getConfiguration = () => ({ get: (k, d) => (k === 'servers' && servers ? servers : d), inspect: (k) => (k === 'servers' && servers ? { globalValue: servers } : {}) });
 vscode.workspace.workspaceFolders = undefined;
 vscode.workspace.isTrusted = true;
 vscode.LogLevel = { Trace: 1 };
@@ -69,25 +71,29 @@ const c4 = process.cpuUsage(c3);
 // What the first server connection adds on top since the packages load lazily (dist/sdk.js, plain require, no code cache).
 const sdkFile = require('path').join(process.env.BENCH_REPO, 'dist', 'sdk.js');
 const t5 = performance.now();
-if (require('fs').existsSync(sdkFile)) require(sdkFile);
+if (!servers && require('fs').existsSync(sdkFile)) require(sdkFile);
 const sdkLoad = performance.now() - t5;
 const cache = require('path').join(storage, 'code-cache');
-const wait = (n) => (n <= 0 || (require('fs').existsSync(cache) && require('fs').readdirSync(cache).length) ? process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse: t4 - t3, firstUseCpu: (c4.user + c4.system) / 1000, sdkLoad }), () => process.exit(0)) : setTimeout(() => wait(n - 1), 20));
+// Exit once the code cache of each bundle loaded is written (with a server entry, dist/sdk.js's too).
+const bundles = ['core.js', ...(servers && require('fs').existsSync(sdkFile) ? ['sdk.js'] : [])];
+const written = () => require('fs').existsSync(cache) && bundles.every((f) => require('fs').readdirSync(cache).some((c) => c.startsWith(f + '.')));
+const wait = (n) => (n <= 0 || written() ? process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse: t4 - t3, firstUseCpu: (c4.user + c4.system) / 1000, sdkLoad }), () => process.exit(0)) : setTimeout(() => wait(n - 1), 20));
 wait(100);
 `;
 
-function once({ repo, storage }, cold) {
+function once({ repo, storage }, cold, server = false) {
   if (cold) rmSync(join(storage, 'code-cache'), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', env: { ...process.env, BENCH_STORAGE: storage, BENCH_REPO: repo } });
+  const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', env: { ...process.env, BENCH_STORAGE: storage, BENCH_REPO: repo, BENCH_SERVER: server ? '1' : '0' } });
   if (r.status !== 0) throw new Error(r.stderr.split('\n').filter((l) => /Error|at /.test(l)).slice(0, 8).join('\n'));
   return JSON.parse(r.stdout);
 }
 // Each build its own storage, so its code cache.
-const builds = [REPO, ...(against ? [against] : [])].map((repo) => ({ repo, storage: mkdtempSync(join(tmpdir(), 'mcp-approval-host-bench-')), warm: [], cold: [] }));
+const builds = [REPO, ...(against ? [against] : [])].map((repo) => ({ repo, storage: mkdtempSync(join(tmpdir(), 'mcp-approval-host-bench-')), warm: [], cold: [], server: [] }));
 for (let i = 0; i < runs; i++) {
   for (const b of builds) {
     b.cold.push(once(b, true));
     b.warm.push(once(b, false));
+    b.server.push(once(b, false, true));
   }
 }
 for (const b of builds) rmSync(b.storage, { recursive: true, force: true });
@@ -103,6 +109,7 @@ for (const b of builds) {
   console.log(`  first use (a command loads dist/core.js and creates the core): median ${warmUse.toFixed(1)} ms with the code cache, ${coldUse.toFixed(1)} ms without (first window ever; ${(warmUse / coldUse).toFixed(2)}x)`);
   // CPU time: steadier than wall time on a machine others load.
   console.log(`    its CPU time: median ${median(b.warm.map((s) => s.firstUseCpu)).toFixed(1)} ms with the code cache, ${median(b.cold.map((s) => s.firstUseCpu)).toFixed(1)} ms without`);
+  console.log(`  first use with one server entry (not started) to check, with the code cache: median ${median(b.server.map((s) => s.firstUse)).toFixed(1)} ms, CPU ${median(b.server.map((s) => s.firstUseCpu)).toFixed(1)} ms`);
   if (existsSync(join(b.repo, 'dist', 'sdk.js'))) console.log(`  then dist/sdk.js (the MCP SDKs, zod…: loaded when a server connects or chat needs the gateway), plain require: median ${median(b.cold.map((s) => s.sdkLoad)).toFixed(1)} ms`);
   const bundles = readdirSync(join(b.repo, 'dist')).filter((f) => f.endsWith('.js'));
   console.log(`  bundle sizes: ${bundles.map((f) => `${f} ${kb(b.repo, join('dist', f))}`).join(', ')}`);
@@ -111,5 +118,5 @@ for (const b of builds) {
 if (against) {
   const [mine, theirs] = builds;
   const ratio = (k, pick) => (median(mine[k].map(pick)) / median(theirs[k].map(pick))).toFixed(2);
-  console.log(`this build / --against: first use ${ratio('warm', (s) => s.firstUse)}x with the code cache, ${ratio('cold', (s) => s.firstUse)}x without; CPU time ${ratio('warm', (s) => s.firstUseCpu)}x and ${ratio('cold', (s) => s.firstUseCpu)}x`);
+  console.log(`this build / --against: first use ${ratio('warm', (s) => s.firstUse)}x with the code cache, ${ratio('cold', (s) => s.firstUse)}x without; CPU time ${ratio('warm', (s) => s.firstUseCpu)}x and ${ratio('cold', (s) => s.firstUseCpu)}x; with a server entry ${ratio('server', (s) => s.firstUse)}x (CPU ${ratio('server', (s) => s.firstUseCpu)}x)`);
 }
