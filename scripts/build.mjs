@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -53,6 +54,122 @@ const oneAjvProvider = {
   },
 };
 
+/**
+ * What loading the core (first use) should not pay for, loaded instead on
+ * first use of what needs it:
+ * - packages, in dist/sdk.js (a bundle of their own, read and compiled only
+ *   then): the MCP client SDK (building its protocol's zod schemas was most of
+ *   the cost of loading the core; it loads when a server connects), the server
+ *   SDK and its HTTP stack (the chat gateway), zod (a server entry or a
+ *   sampling request to check), tldts (the Public Suffix List, for elicitation
+ *   URLs), jose (enterprise sign-in), jsonc-parser (importing servers),
+ *   cross-spawn (starting a stdio server);
+ * - our own modules that do costly work at their top level (zod schemas, a
+ *   class that extends the SDK's `Client`, Unicode script regular
+ *   expressions), kept in core.js but evaluated on first use.
+ * An import of one of them from our sources resolves to a small CommonJS
+ * facade whose exports are getters for the names our sources import: esbuild
+ * reads them at each use (`mod.name`), and the first read loads dist/sdk.js
+ * or evaluates the module (esbuild keeps a required ES module behind a lazy
+ * initialiser), once. Types are unchanged, and tests (tsx) import the real
+ * modules. A use at the top level of a module evaluated with the core loads
+ * the module then: build with MCP_HOST_LAZY_TRACE=1 to log what first loads each.
+ * @type {esbuild.Plugin}
+ */
+const LAZY_PACKAGES = /^(@modelcontextprotocol\/(client(\/stdio|\/validators\/ajv)?|server|node)|zod|tldts|jose|jsonc-parser|cross-spawn)$/;
+const LAZY_BUNDLE_LOADER = path.resolve('src/extension/lazyBundle.ts');
+const LAZY_FILES = ['src/host/hostClient.ts', 'src/host/configSchema.ts', 'src/host/sampling/requestSchema.ts', 'src/shared/elicitation/scripts.ts'].map((f) => path.resolve(f));
+
+/**
+ * The names our sources import (as values) from each lazy module, keyed by
+ * package name or file: the facade offers only those, so the rest of a
+ * package is still tree-shaken away.
+ */
+function lazyImports() {
+  const used = new Map();
+  const add = (key, name) => (used.get(key) ?? used.set(key, new Set()).get(key)).add(name);
+  for (const rel of readdirSync('src', { recursive: true })) {
+    const file = path.resolve('src', rel);
+    if (!/\.tsx?$/.test(file)) continue;
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      const spec = statement.moduleSpecifier.text;
+      const key = LAZY_PACKAGES.test(spec) ? spec : spec.startsWith('.') ? LAZY_FILES.find((f) => f === path.resolve(path.dirname(file), spec) + '.ts') : undefined;
+      const clause = statement.importClause;
+      if (!key || !clause || clause.isTypeOnly) continue;
+      if (clause.name) add(key, 'default');
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) throw new Error(`${file}: import names from ${spec}, not a namespace (it is loaded lazily, see lazyModules)`);
+      for (const element of bindings?.elements ?? []) if (!element.isTypeOnly) add(key, (element.propertyName ?? element.name).text);
+    }
+  }
+  return used;
+}
+
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(build) {
+    let used = new Map();
+    build.onStart(() => void (used = lazyImports()));
+    const fileNames = new RegExp(`(^|/)(${LAZY_FILES.map((f) => path.basename(f, '.ts')).join('|')})(\\.ts)?$`);
+    const facade = async (args, pkg) => {
+      if (args.namespace !== 'file' || !/[\\/]src[\\/]/.test(args.importer)) return undefined;
+      const real = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+      if (real.errors.length) return { errors: real.errors };
+      if (!pkg && !LAZY_FILES.includes(real.path)) return undefined;
+      // A .cjs name: esbuild takes a .mjs path for an ES module whatever its contents.
+      return { path: `${real.path}.lazy.cjs`, namespace: 'lazy-module', pluginData: { key: pkg ?? real.path, pkg, file: real.path } };
+    };
+    build.onResolve({ filter: LAZY_PACKAGES }, (args) => facade(args, args.path));
+    build.onResolve({ filter: fileNames }, (args) => facade(args, undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async ({ pluginData: { key, pkg, file } }) => {
+      const names = [...(used.get(key) ?? [])];
+      const trace = process.env.MCP_HOST_LAZY_TRACE ? `console.trace(${JSON.stringify(`lazy: ${path.relative(process.cwd(), key)}`)}), ` : '';
+      const getters = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
+      // `__esModule`: a default import reads the facade's `default`, not the facade itself.
+      const facadeOf = (loader) => `let real;\nconst load = () => real ?? (${trace}real = ${loader});\nObject.defineProperties(exports, {\n__esModule: { value: true },\n${getters.join(',\n')}\n});\n`;
+      if (pkg) {
+        // A package: it is in dist/sdk.js (see sdkEntry), loaded on first use.
+        return { contents: `const { sdkBundle } = require(${JSON.stringify(LAZY_BUNDLE_LOADER)});\n${facadeOf(`sdkBundle()[${JSON.stringify(pkg)}]`)}`, loader: 'js', resolveDir: path.dirname(file) };
+      }
+      // One of ours, in this bundle behind an ES module that re-exports only these names, so that
+      // esbuild keeps of it what they need (a required module keeps all its exports).
+      const pick = `export { ${names.join(', ')} } from ${JSON.stringify(file)};`;
+      return { contents: facadeOf('require("lazy-pick")'), loader: 'js', resolveDir: path.dirname(file), pluginData: { pick } };
+    });
+    build.onResolve({ filter: /^lazy-pick$/ }, (args) => ({ path: `${args.importer.replace(/\.lazy\.cjs$/, '')}.pick.mjs`, namespace: 'lazy-pick', pluginData: args.pluginData }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-pick' }, (args) => ({ contents: args.pluginData.pick, loader: 'js', resolveDir: path.dirname(args.path) }));
+    // dist/sdk.js is a file of its own next to core.js.
+    build.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) => (args.importer === LAZY_BUNDLE_LOADER ? { path: './sdk.js', external: true } : undefined));
+  },
+};
+
+/**
+ * The entry of dist/sdk.js: for each lazy package, an object of the names our
+ * sources import from it, exported under the package's name (what the facades read).
+ * @type {esbuild.Plugin}
+ */
+const sdkEntry = {
+  name: 'sdk-entry',
+  setup(build) {
+    build.onResolve({ filter: /^lazy-sdk-entry$/ }, () => ({ path: 'sdk-entry.js', namespace: 'sdk-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'sdk-entry' }, () => {
+      const used = lazyImports();
+      const lines = [];
+      [...used].filter(([key]) => LAZY_PACKAGES.test(key)).forEach(([pkg, names], i) => {
+        const list = [...names];
+        const locals = list.map((n, j) => `${n === 'default' ? 'default' : n} as m${i}_${j}`);
+        lines.push(`import { ${locals.join(', ')} } from ${JSON.stringify(pkg)};`);
+        lines.push(`const m${i} = { ${list.map((n, j) => `${JSON.stringify(n)}: m${i}_${j}`).join(', ')} };`, `export { m${i} as ${JSON.stringify(pkg)} };`);
+      });
+      // Rebuilt (watch mode) when the sources' imports change.
+      const watchFiles = readdirSync('src', { recursive: true }).map((f) => path.resolve('src', f)).filter((f) => /\.tsx?$/.test(f));
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: process.cwd(), watchFiles };
+    });
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -84,7 +201,20 @@ const extension = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  plugins: [zodEnglishOnly, lazyCore, oneAjvProvider],
+  plugins: [zodEnglishOnly, lazyCore, oneAjvProvider, lazyModules],
+  mainFields: ['module', 'main'],
+  conditions: ['node', 'require'],
+};
+
+/** The lazily loaded packages (see lazyModules): evaluated when the core first needs one. */
+const sdk = {
+  ...common,
+  entryPoints: { sdk: 'lazy-sdk-entry' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  plugins: [sdkEntry, zodEnglishOnly, oneAjvProvider],
   mainFields: ['module', 'main'],
   conditions: ['node', 'require'],
 };
@@ -103,13 +233,20 @@ mkdirSync('dist/codicons', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(sdk), esbuild.context(webview)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching…');
 } else {
-  const results = await Promise.all([esbuild.build(extension), esbuild.build(webview)]);
+  const [ext, sdkResult, web] = await Promise.all([esbuild.build({ ...extension, metafile: true }), esbuild.build(sdk), esbuild.build(webview)]);
+  // A name a lazy facade lacks would be undefined at run time: fail the build instead.
+  const undefinedImports = ext.warnings.filter((w) => w.id === 'import-is-undefined');
+  if (undefinedImports.length) throw new Error(`build: imports that would be undefined (see lazyModules): ${undefinedImports.map((w) => w.text).join('; ')}`);
+  // A lazy package bundled into core.js too would be a second copy (its own classes and state).
+  const inCore = Object.keys(ext.metafile.outputs['dist/core.js'].inputs).filter((f) => /^node_modules\/(@modelcontextprotocol|zod|tldts|jose|jsonc-parser|cross-spawn)\//.test(f));
+  if (inCore.length) throw new Error(`build: lazily loaded packages also in core.js (import them from src/ only): ${inCore.slice(0, 5).join(', ')}`);
   if (metafile) {
-    writeFileSync('dist/meta-extension.json', JSON.stringify(results[0].metafile));
-    writeFileSync('dist/meta-webview.json', JSON.stringify(results[1].metafile));
+    writeFileSync('dist/meta-extension.json', JSON.stringify(ext.metafile));
+    writeFileSync('dist/meta-sdk.json', JSON.stringify(sdkResult.metafile));
+    writeFileSync('dist/meta-webview.json', JSON.stringify(web.metafile));
   }
 }

@@ -4,7 +4,8 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/
 import type { ServerManager } from '../host/serverManager';
 import { safe, safeText } from '../shared/safeText';
 
-const validator = new AjvJsonSchemaValidator();
+/** Created on the first tool call with arguments, not when the core loads (see lazyModules in scripts/build.mjs). */
+let validator: AjvJsonSchemaValidator | undefined;
 
 /** Where "Call Tool…" was started from: nothing, or a tool in the tree. */
 export type CallToolTarget = { server: string; tool: string } | undefined;
@@ -68,8 +69,9 @@ export function argumentSkeleton(tool: Tool): Record<string, unknown> {
 /** Validates arguments against the tool's `inputSchema`; returns a message or undefined. */
 export function checkArguments(tool: Tool, args: unknown): string | undefined {
   if (!args || typeof args !== 'object' || Array.isArray(args)) return 'Arguments must be a JSON object';
+  validator ??= new AjvJsonSchemaValidator();
   try {
-    const result = validator.getValidator(tool.inputSchema as Parameters<typeof validator.getValidator>[0])(args);
+    const result = validator.getValidator(tool.inputSchema as Parameters<AjvJsonSchemaValidator['getValidator']>[0])(args);
     return result.valid ? undefined : result.errorMessage;
   } catch (err) {
     // A schema our validator cannot compile should not block the person: the server validates too.

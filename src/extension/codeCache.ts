@@ -13,8 +13,13 @@ import { wrap } from 'node:module';
  * for every extension in the extension host). V8 rejects a cache made for
  * other source or another V8, and then this is a plain load that writes a
  * fresh cache. Any failure falls back to `require`.
+ *
+ * Much of the bundle is evaluated after the load, on first use of what needs
+ * it (the MCP SDK when a server connects: see lazyModules in
+ * scripts/build.mjs), so a fresh cache is written again `refreshMs` later,
+ * then holding what was compiled meanwhile.
  */
-export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, fallback: () => T): T {
+export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, fallback: () => T, refreshMs = 60_000): T {
   if (!cacheDir) return fallback();
   let source: string;
   try {
@@ -35,10 +40,17 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string | undefin
   load.call(module.exports, module.exports, require, module, file, path.dirname(file));
   if (!cached || script.cachedDataRejected) {
     // After the run: the cache then also holds the functions the load compiled.
-    const data = script.createCachedData();
-    void mkdir(cacheDir, { recursive: true })
-      .then(() => writeFile(cacheFile, data))
-      .catch(() => undefined);
+    const write = (data: Buffer) =>
+      void mkdir(cacheDir, { recursive: true })
+        .then(() => writeFile(cacheFile, data))
+        .catch(() => undefined);
+    write(script.createCachedData());
+    setTimeout(() => write(script.createCachedData()), refreshMs).unref();
   }
   return module.exports;
+}
+
+/** The code caches' folder in the extension's global storage (none without one). */
+export function codeCacheDir(context: { globalStorageUri?: { fsPath: string } }): string | undefined {
+  return context.globalStorageUri?.fsPath ? path.join(context.globalStorageUri.fsPath, 'code-cache') : undefined;
 }

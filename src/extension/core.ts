@@ -13,7 +13,9 @@ import { VscodeModelRunner } from './lmBridge';
 import { registerSamplingCommands, samplingUi } from './sampling';
 import { samplingCardNeedsAttention, type SamplingCard } from '../shared/samplingProtocol';
 import { safe, safeText } from '../shared/safeText';
+import { codeCacheDir } from './codeCache';
 import { createCommands, type CommandFn } from './commands';
+import { setSdkCacheDir } from './lazyBundle';
 import { LogChannels } from './logs';
 import { BrokerRequestsModel } from './requestsModel';
 import { RequestsViewProvider } from './requestsView';
@@ -41,6 +43,7 @@ export interface Core {
  * server), so a window without MCP servers never pays for the MCP SDK.
  */
 export function createCore(context: vscode.ExtensionContext): Core {
+  setSdkCacheDir(codeCacheDir(context));
   const logs = new LogChannels();
   context.subscriptions.push(logs);
   const roots = new WorkspaceRoots();

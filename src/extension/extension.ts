@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hasAutoStartServer } from '../host/autoStart';
 import { settingId, SETTINGS, SETTINGS_SECTION } from '../host/settings';
-import { requireWithCodeCache } from './codeCache';
+import { codeCacheDir, requireWithCodeCache } from './codeCache';
 import type { Core } from './core';
 
 /**
@@ -18,7 +18,7 @@ const mcpChanged = new vscode.EventEmitter<void>();
 function loadCore(context: vscode.ExtensionContext): Core {
   if (!core) {
     // A separate bundle, required on demand (see scripts/build.mjs), through V8's code cache.
-    const mod = requireWithCodeCache<typeof import('./core')>(path.join(__dirname, 'core.js'), context.globalStorageUri?.fsPath && path.join(context.globalStorageUri.fsPath, 'code-cache'), () =>
+    const mod = requireWithCodeCache<typeof import('./core')>(path.join(__dirname, 'core.js'), codeCacheDir(context), () =>
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('./core.js'),
     );

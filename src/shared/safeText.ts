@@ -61,7 +61,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Created when a text is first cut: creating one loads ICU data (tens of ms), which loading the host core should not pay for. */
+let graphemes: Intl.Segmenter | undefined;
 
 /** Any value as a well-formed string; long input is cut early to bound the work. */
 function asString(value: unknown, max: number): string {
@@ -78,6 +79,7 @@ function clip(text: string, max: number): string {
   const limit = Math.max(1, Math.floor(max));
   let count = 0;
   let cut = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { index } of graphemes.segment(text)) {
     if (count === limit - 1) cut = index;
     if (count === limit) return `${text.slice(0, cut).trimEnd()}…`;

@@ -3,7 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { DARK_THEME, FIXTURES, LIGHT_THEME, MAIN_EXTENSION_ID, ensureMainVsix, startVsCode, stdioServer, stepFor, waitFor } from './harness.mjs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DARK_THEME, FIXTURES, LIGHT_THEME, MAIN_EXTENSION_ID, REPO, ensureMainVsix, startVsCode, stdioServer, stepFor, waitFor } from './harness.mjs';
 
 const P = 'MCP Approval Host: ';
 
@@ -20,6 +22,10 @@ test('the VSIX holds the built extension and no tests, sources or artifacts', ()
   const vsix = ensureMainVsix();
   const files = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
   assert.ok(files.includes('extension/package.json') && files.includes('extension/dist/extension.js'), files.join('\n'));
+  // Every bundle the build writes (the entry loads the core, the views the webview script).
+  const bundles = readdirSync(join(REPO, 'dist')).filter((f) => f.endsWith('.js'));
+  assert.deepEqual(bundles.filter((f) => !files.includes(`extension/dist/${f}`)), [], 'bundles missing from the VSIX: let them in through .vscodeignore');
+  assert.ok(statSync(vsix).size <= 500 * 1024, `the VSIX is ${(statSync(vsix).size / 1024).toFixed(1)} KB, over 500 KB`);
   const unwanted = files.filter((f) => /^extension\/(test|src|artifacts|scripts|node_modules|examples)\/|scratch|\.map$|\.vsix$/.test(f));
   assert.deepEqual(unwanted, [], 'exclude these in .vscodeignore');
 });

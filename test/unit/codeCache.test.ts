@@ -1,6 +1,6 @@
 // requireWithCodeCache: the lazy core's loader (V8 code cache in the extension's storage).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -40,6 +40,27 @@ describe('requireWithCodeCache', () => {
     writeFileSync(path.join(cacheDir, name), 'not a V8 cache');
     writeFileSync(file, 'module.exports = 2;\n');
     assert.equal(requireWithCodeCache(file, cacheDir, () => 0), 2);
+  });
+
+  it('writes the cache again later, with what was compiled after the load', async () => {
+    const file = path.join(dir, 'later.js');
+    // A function compiled only when first called, after the load.
+    const body = Array.from({ length: 200 }, (_, i) => `  total += (n * ${i}) % 7;`).join('\n');
+    writeFileSync(file, `module.exports = { later(n) {\n  let total = 0;\n${body}\n  return total;\n} };\n`);
+    const cacheDir = path.join(dir, 'cache4');
+    const mod = requireWithCodeCache<{ later(n: number): number }>(file, cacheDir, () => assert.fail('fallback used'), 300);
+    // The first cache is made when the load returns, before this call.
+    assert.equal(typeof mod.later(3), 'number');
+    const [name] = await cacheFiles(cacheDir);
+    // A few KB go out in one write: a size above 0 is the whole first cache.
+    let first = 0;
+    for (let i = 0; i < 250 && first === 0; i++) first = statSync(path.join(cacheDir, name)).size || (await new Promise((r) => setTimeout(r, 20)), 0);
+    let size = first;
+    for (let i = 0; i < 250 && size === first; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      size = statSync(path.join(cacheDir, name)).size;
+    }
+    assert.ok(size > first, `the cache grew from ${first} bytes (got ${size})`);
   });
 
   it('falls back to require without a storage folder or when the file cannot be read', () => {
