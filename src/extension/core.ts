@@ -77,10 +77,10 @@ export function createCore(context: vscode.ExtensionContext): Core {
   const tree = new ServersTreeProvider(m);
   context.subscriptions.push(tree);
 
-  const statusBar = new StatusBar(m);
+  const requestsModel = new BrokerRequestsModel(broker, m, controls);
+  const statusBar = new StatusBar(m, () => requestsModel.waitingCount());
   context.subscriptions.push(statusBar);
 
-  const requestsModel = new BrokerRequestsModel(broker, m, controls);
   const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
   context.subscriptions.push(requestsModel, requestsView);
 
@@ -103,7 +103,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     });
   };
   const brokerSubs = [
-    broker.onDidChange(() => statusBar.setPending(broker.openCount)),
+    broker.onDidChange(() => statusBar.requestsChanged()),
     broker.onDidAdd((entry) => {
       if (requestsView.isVisible) return;
       // Requests that run without review (policy auto) only show up in History.

@@ -10,8 +10,8 @@ export type RequestsDelta = Exclude<ExtensionToWebview, { type: 'requestsState' 
 export interface RequestsModel {
   /** The full state (sent on every `ready`). */
   state(): RequestsViewState;
-  /** Requests waiting for an answer (for the badge), without building the whole state. */
-  openCount(): number;
+  /** Requests waiting for the person (for the badge), without building the whole state. */
+  waitingCount(): number;
   /** Each change, as the delta a ready view gets. */
   readonly onDidChange: vscode.Event<RequestsDelta>;
   /** Handles a validated message other than `ready`. */
@@ -96,7 +96,9 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
     clearTimeout(this.badgeTimer);
     this.badgeTimer = undefined;
     if (!this.view) return;
-    const pending = this.model.openCount();
+    const pending = this.model.waitingCount();
+    // Setting the badge is a message to the workbench even when nothing changes.
+    if ((this.view.badge?.value ?? 0) === pending) return;
     this.view.badge = pending > 0 ? { value: pending, tooltip: pending === 1 ? '1 request waiting for review' : safe`${pending} requests waiting for review` } : undefined;
   }
 
