@@ -11,8 +11,9 @@ export const AUDIT_MAX_BYTES = 5 * 1024 * 1024;
  * How long recorded entries wait to be written together. Each write is a few
  * file system calls; with a request every few milliseconds, writing each one
  * on its own cost more than the rest of the host's work for it. Entries are
- * never dropped: {@link AuditLog.flush} writes them at once (reading the log
- * and shutting down do).
+ * not dropped: {@link AuditLog.flush} writes them at once (reading the log and
+ * shutting the host down do); only a process that dies outright loses what it
+ * recorded in its last `flushDelayMs`.
  */
 export const AUDIT_FLUSH_DELAY_MS = 100;
 
