@@ -194,11 +194,11 @@ describe('runModel (limits on a stream)', () => {
     assert.equal(runner.signals[0].aborted, true);
   });
 
-  it('passes a stop of the caller on to the provider, and leaves a stream that ended on its own alone', async () => {
+  it('passes a stop of the caller on to the provider, with its reason', async () => {
     const runner = new FakeRunner();
     runner.script = () => [{ type: 'text', text: 'whole answer' }];
     const done = await runModel(runner, req, { maxTokens: 100 }, new AbortController().signal, () => undefined);
-    assert.deepEqual([done.text, done.stopReason, runner.signals[0].aborted], ['whole answer', 'endTurn', false]);
+    assert.deepEqual([done.text, done.stopReason, done.aborted], ['whole answer', 'endTurn', false]);
     const stop = new AbortController();
     let release!: () => void;
     runner.script = () => [{ type: 'text', text: 'part' }, { wait: new Promise<void>((r) => (release = r)) }, { type: 'text', text: 'late' }];

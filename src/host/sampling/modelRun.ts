@@ -27,8 +27,8 @@ export interface RunLimits {
 
 const COUNT_TIMEOUT_MS = 2000;
 const MIN_CALIBRATION_CHARS = 200;
-/** Why a run stops its provider early. A constant: an abort without a reason builds a DOMException with a stack trace on every run. */
-const LIMIT_REACHED = new Error('A limit ended the completion');
+/** Why a run's provider signal ends. A constant: an abort without a reason builds a DOMException with a stack trace on every run. */
+const RUN_OVER = new Error('The model run is over');
 
 /**
  * Runs one model request: streams it through a {@link StreamLimiter}
@@ -59,7 +59,6 @@ export async function runModel(
   else signal.addEventListener('abort', forward, { once: true });
   let text = '';
   const toolUses: ToolUse[] = [];
-  let ended = false;
   try {
     for await (const part of untilAborted(runner.stream(request, both.signal), both.signal)) {
       if (part.type === 'text') {
@@ -77,13 +76,12 @@ export async function runModel(
         onProgress({ text, toolUses });
       }
     }
-    ended = !limiter.done;
   } catch (err) {
     if (!signal.aborted) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
   } finally {
     signal.removeEventListener('abort', forward);
-    // Stop the provider when a limit ended the text early (a stream that ended on its own needs nothing).
-    if (!ended) both.abort(LIMIT_REACHED);
+    // Stop the provider when a limit ended the text early; a run that is over never needs it again.
+    both.abort(RUN_OVER);
   }
   if (!limiter.done && !signal.aborted) {
     const tail = limiter.finish().emit;
