@@ -80,10 +80,10 @@ export function createCore(context: vscode.ExtensionContext): Core {
   const tree = new ServersTreeProvider(m);
   context.subscriptions.push(tree);
 
-  const statusBar = new StatusBar(m);
+  const requestsModel = new BrokerRequestsModel(broker, m, controls);
+  const statusBar = new StatusBar(m, () => requestsModel.waitingCount());
   context.subscriptions.push(statusBar);
 
-  const requestsModel = new BrokerRequestsModel(broker, m, controls);
   const requestsView = new RequestsViewProvider(context.extensionUri, requestsModel, logs.host);
   context.subscriptions.push(requestsModel, requestsView);
 
@@ -107,7 +107,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
   };
   const brokerSubs = [
     // After the view has the change: the status bar's re-render would hold the card back.
-    broker.onDidChange(() => requestsView.afterDelivery('statusBar', () => statusBar.setPending(broker.openCount))),
+    broker.onDidChange(() => requestsView.afterDelivery('statusBar', () => statusBar.requestsChanged())),
     broker.onDidAdd((entry) => {
       if (requestsView.isVisible) return;
       // Requests that run without review (policy auto) only show up in History.

@@ -3,6 +3,7 @@ import type { ServerManager } from '../host/serverManager';
 import type { HostControls } from '../host/requests/controls';
 import type { BrokerChange, RequestBroker } from '../host/requests/broker';
 import { toCard, toPatch } from '../host/requests/cards';
+import { samplingCardNeedsAttention } from '../shared/samplingProtocol';
 import type { RequestsStatus, RequestsViewState, WebviewToExtension } from '../shared/protocol';
 import type { RequestsDelta, RequestsModel } from './requestsView';
 
@@ -30,8 +31,17 @@ export class BrokerRequestsModel implements RequestsModel, vscode.Disposable {
     return { ...this.status(), requests: this.broker.pending().map(toCard), history: this.broker.history() };
   }
 
-  openCount(): number {
-    return this.broker.openCount;
+  /**
+   * Open requests the person has to act on: a sampling request that runs and
+   * answers without review (policy auto) waits for nobody, and counting it
+   * would flash the badge and the status bar on every such request.
+   */
+  waitingCount(): number {
+    let n = 0;
+    for (const entry of this.broker.pending()) {
+      if (!entry.closed && (entry.kind !== 'sampling' || samplingCardNeedsAttention(entry.card))) n++;
+    }
+    return n;
   }
 
   async handle(message: WebviewToExtension): Promise<void> {

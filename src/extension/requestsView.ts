@@ -10,8 +10,8 @@ export type RequestsDelta = Exclude<ExtensionToWebview, { type: 'requestsState' 
 export interface RequestsModel {
   /** The full state (sent on every `ready`). */
   state(): RequestsViewState;
-  /** Requests waiting for an answer (for the badge), without building the whole state. */
-  openCount(): number;
+  /** Requests waiting for the person (for the badge), without building the whole state. */
+  waitingCount(): number;
   /** Each change, as the delta a ready view gets. */
   readonly onDidChange: vscode.Event<RequestsDelta>;
   /** Handles a validated message other than `ready`. */
@@ -121,7 +121,7 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
 
   private updateBadge(force = false): void {
     if (!this.view) return;
-    const pending = this.model.openCount();
+    const pending = this.model.waitingCount();
     // Setting the badge is a round trip to the workbench even when nothing changed.
     if (pending === this.shownBadge && !force) return;
     this.shownBadge = pending;

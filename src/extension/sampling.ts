@@ -98,6 +98,8 @@ async function openAuditLog(audit: AuditLog): Promise<void> {
   await mkdir(path.dirname(audit.filePath), { recursive: true });
   // 'a' creates the file if it is missing and never truncates it.
   await writeFile(audit.filePath, '', { flag: 'a' });
+  // Entries are written in batches: show the latest ones too.
+  await audit.flush();
   await vscode.window.showTextDocument(uri, { preview: false });
   if (!audit.enabled) void vscode.window.showInformationMessage('The audit log is turned off (mcpApprovalHost.auditLog.enabled); no new entries are written.');
 }

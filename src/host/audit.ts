@@ -1,8 +1,21 @@
 import { appendFile, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { IDisposable } from './disposable';
+import type { BrokerEntry, FinishedRequest, RequestBroker } from './requests/broker';
+import type { Clock } from './types';
 
 /** Default size above which the log is rotated to `<file>.1`. */
 export const AUDIT_MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * How long recorded entries wait to be written together. Each write is a few
+ * file system calls; with a request every few milliseconds, writing each one
+ * on its own cost more than the rest of the host's work for it. Entries are
+ * not dropped: {@link AuditLog.flush} writes them at once (reading the log and
+ * shutting the host down do); only a process that dies outright loses what it
+ * recorded in its last `flushDelayMs`.
+ */
+export const AUDIT_FLUSH_DELAY_MS = 100;
 
 /** How a reviewed request ended. */
 /** Sampling: sent … denied; elicitation: accepted, declined, cancelled, refused, timeout. */
@@ -47,23 +60,34 @@ export interface AuditLogOptions {
   maxBytes?: number;
   /** Called when a write fails; writes never reject. */
   onError?: (error: unknown) => void;
+  /** How long entries are collected before one write; default {@link AUDIT_FLUSH_DELAY_MS}. */
+  flushDelayMs?: number;
+}
+
+/** Where audit entries go (an {@link AuditLog}, or a fake in tests). */
+export interface AuditSink {
+  record(entry: AuditEntry): Promise<void> | void;
 }
 
 /**
- * Append-only JSON Lines audit of sampling and elicitation requests. Writes are
+ * Append-only JSON Lines audit of sampling and elicitation requests. Entries
+ * are collected for `flushDelayMs` and written together; writes are
  * serialized through a promise chain, the directory is created on demand, and
  * the file is rotated to `<file>.1` before it would grow past `maxBytes`.
  */
-export class AuditLog {
+export class AuditLog implements AuditSink {
   /** When false, {@link record} is a no-op. */
   enabled: boolean;
   /** When false (the default), prompts and completions are reduced to their sizes. */
   includeContent: boolean;
   private readonly maxBytes: number;
   private readonly onError: (error: unknown) => void;
+  private readonly flushDelayMs: number;
   private chain: Promise<void> = Promise.resolve();
   /** Entries waiting for the next write, which takes them all at once. */
   private queue: AuditEntry[] = [];
+  /** The write of the queued entries, once scheduled: resolves when they are written. */
+  private pending: { timer: ReturnType<typeof setTimeout>; written: Promise<void>; start(): void } | undefined;
   // An earlier session may have died mid-line; check the tail before our first append.
   private tailChecked = false;
   private dirReady = false;
@@ -76,27 +100,40 @@ export class AuditLog {
     this.includeContent = options.includeContent ?? false;
     this.maxBytes = options.maxBytes ?? AUDIT_MAX_BYTES;
     this.onError = options.onError ?? (() => {});
+    this.flushDelayMs = options.flushDelayMs ?? AUDIT_FLUSH_DELAY_MS;
   }
 
   /**
    * Appends one entry; resolves once it is written (or failed, reported
    * through `onError`). Nothing is serialised or written in the caller's
-   * turn: the entry is written after it (so an answer to a server goes out
-   * first), together with every other entry recorded until then.
+   * turn: the entry is written `flushDelayMs` later (so an answer to a server
+   * goes out first), together with every other entry recorded until then.
    */
   record(entry: AuditEntry): Promise<void> {
     if (!this.enabled) return this.chain;
     this.queue.push(entry);
-    if (this.queue.length === 1) {
-      this.chain = this.chain
-        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => this.writeQueued())
-        .catch((err: unknown) => this.report(err));
-    }
+    if (this.pending) return this.pending.written;
+    let start!: () => void;
+    const due = new Promise<void>((resolve) => (start = resolve));
+    const written = (this.chain = this.chain
+      .then(() => due)
+      .then(() => this.writeQueued())
+      .catch((err: unknown) => this.report(err)));
+    this.pending = { timer: setTimeout(start, this.flushDelayMs), written, start };
+    return written;
+  }
+
+  /** Writes every recorded entry now; resolves once they are written (or failed). */
+  flush(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return this.chain;
+    clearTimeout(pending.timer);
+    pending.start();
     return this.chain;
   }
 
   private async writeQueued(): Promise<void> {
+    this.pending = undefined;
     const entries = this.queue;
     this.queue = [];
     await this.append(entries.map((e) => JSON.stringify(this.redact(e)) + '\n'));
@@ -104,7 +141,7 @@ export class AuditLog {
 
   /** The last `n` entries, oldest first, reading into `<file>.1` when needed; unparsable lines are skipped. */
   async readRecent(n: number): Promise<AuditEntry[]> {
-    await this.chain;
+    await this.flush();
     if (n <= 0) return [];
     const current = await readEntries(this.filePath);
     if (current.length >= n) return current.slice(-n);
@@ -212,4 +249,90 @@ async function readEntries(path: string): Promise<AuditEntry[]> {
 
 function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+}
+
+/** Who asked, for a record. */
+export interface AuditSubject {
+  kind: AuditEntry['kind'];
+  server: string;
+  /** The JSON-RPC id of the server's request (the card id when the request had none of its own). */
+  requestId: string | number;
+  tool?: string;
+}
+
+/** What the owner of a request adds to its record when it leaves the broker (sampling: the model, edits, tokens…). */
+export type AuditDetails = Partial<Pick<AuditEntry, 'model' | 'edits' | 'durationsMs' | 'tokenEstimate' | 'error' | 'content'>>;
+
+/** How a request is audited, given when its card opens. */
+export interface AuditOptions {
+  /** The JSON-RPC id of the server's request. */
+  requestId?: string | number;
+  /** Called once, when the request leaves the broker. */
+  details?(): AuditDetails;
+}
+
+/**
+ * History outcomes (what the card's owner or the broker said) as audit
+ * outcomes; both kinds share one table. An outcome not listed is an `error`.
+ */
+const OUTCOMES: Readonly<Record<string, AuditOutcome>> = {
+  sent: 'sent',
+  rejected: 'rejected',
+  error: 'error',
+  paused: 'denied',
+  denied: 'denied',
+  accepted: 'accepted',
+  declined: 'declined',
+  cancelled: 'cancelled',
+  completed: 'cancelled',
+  refused: 'refused',
+  timeout: 'timeout',
+  'cancelled-by-server': 'cancelled',
+  'server-gone': 'cancelled',
+};
+
+/**
+ * The one audit path of the host, for every kind of request: a request
+ * refused before any card opened is recorded by {@link refused}; every
+ * request that had a card is recorded when it leaves the broker (answered,
+ * timed out, cancelled by the server or cut off by a disconnect), with what
+ * its owner adds through {@link AuditOptions.details}.
+ */
+export class RequestAudit {
+  constructor(
+    private readonly sink: AuditSink,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {}
+
+  /** A request answered with an error before any card opened (invalid, refused by policy, over budget). */
+  refused(subject: AuditSubject, outcome: AuditOutcome, error: string): void {
+    void this.sink.record({ ts: new Date(this.clock.now()).toISOString(), ...subject, outcome, edits: [], durationsMs: {}, error });
+  }
+
+  /** Records every request that leaves `broker`, except info cards opened with `audit: false`. */
+  follow(broker: RequestBroker): IDisposable {
+    return broker.onDidFinish(({ entry, finished, audit }) => {
+      if (audit !== false) this.finished(entry, finished, audit);
+    });
+  }
+
+  private finished(entry: BrokerEntry, finished: FinishedRequest, audit: AuditOptions | undefined): void {
+    const details = audit?.details?.() ?? {};
+    // An abort's History line says why (no answer in time, the server cancelled or went away).
+    const error = details.error ?? (entry.closed ? finished.summary : undefined);
+    void this.sink.record({
+      ts: new Date(finished.at).toISOString(),
+      server: entry.server,
+      kind: entry.kind,
+      requestId: audit?.requestId ?? entry.id,
+      tool: entry.origin.toolCall?.name,
+      model: details.model,
+      outcome: Object.hasOwn(OUTCOMES, finished.outcome) ? OUTCOMES[finished.outcome] : 'error',
+      edits: details.edits ?? [],
+      durationsMs: details.durationsMs ?? { review: finished.at - entry.createdAt },
+      tokenEstimate: details.tokenEstimate,
+      error,
+      content: details.content,
+    });
+  }
 }

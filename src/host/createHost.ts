@@ -1,10 +1,9 @@
 import type { Implementation } from '@modelcontextprotocol/client';
 import type { ApprovalStore } from './approval';
-import { AuditLog } from './audit';
+import { AuditLog, RequestAudit } from './audit';
 import type { ConfiguredServer } from './config';
 import { ElicitationCoordinator, type UrlOpener } from './elicitation/coordinator';
 import type { BackoffPolicy } from './lifecycle';
-import { recordElicitations } from './requests/auditElicitations';
 import { RequestBroker } from './requests/broker';
 import { HostControls } from './requests/controls';
 import { SamplingBudget, type BudgetLimits } from './sampling/budget';
@@ -97,7 +96,9 @@ export function createHost(env: HostEnv): Host {
   const settingsSub = env.settings.onDidChange?.(() => {
     if (audit) Object.assign(audit, readAuditOptions(env.settings));
   });
-  const auditSub = audit && recordElicitations(broker, audit);
+  // One audit path for every kind of request (see RequestAudit).
+  const requestAudit = audit && new RequestAudit(audit, clock);
+  const auditSub = requestAudit?.follow(broker);
   const ui = env.sampling ?? {};
   const writeAutoPolicy = ui.writeAutoPolicy;
 
@@ -106,7 +107,7 @@ export function createHost(env: HostEnv): Host {
     runner: env.models,
     clock,
     budget,
-    audit,
+    audit: requestAudit,
     reviewTimeoutMs: () => readReviewTimeoutMs(env.settings),
     justification: ui.justification ?? ((server) => `The MCP server "${server}" asks for a completion.`),
     serverOptions: (server) => entries.get(server),
@@ -126,7 +127,7 @@ export function createHost(env: HostEnv): Host {
         env.log.info(`Sampling policy of "${server}" set to auto from a request card`);
       }),
   });
-  const elicitation = new ElicitationCoordinator({ broker, urlOpener: env.urlOpener, timeoutMs: () => readReviewTimeoutMs(env.settings), log: env.log });
+  const elicitation = new ElicitationCoordinator({ broker, urlOpener: env.urlOpener, timeoutMs: () => readReviewTimeoutMs(env.settings), log: env.log, audit: requestAudit });
 
   const manager = new ServerManager({
     clientInfo: env.clientInfo,
@@ -154,10 +155,15 @@ export function createHost(env: HostEnv): Host {
     audit,
     sampling,
     elicitation,
-    shutdown: () => manager.shutdown(),
+    shutdown: async () => {
+      await manager.shutdown();
+      await audit?.flush();
+    },
     dispose: () =>
       (disposed ??= (async () => {
         await manager.shutdown();
+        // Requests the shutdown ended are recorded by now; write them before letting go.
+        await audit?.flush();
         manager.dispose();
         sampling.dispose();
         elicitation.dispose();

@@ -81,6 +81,10 @@ async function startHost(): Promise<{ call: Call; close(): Promise<void> }> {
   return {
     call: async (i) => {
       const r = await h.manager.callTool('fx', 'sample', { prompt: `p${i}` });
+      // The test runner keeps every request for assertions; a real one keeps none (and the bare client has no such
+      // list): do not let thousands of retained requests and signals weigh on the host side's garbage collection.
+      h.runner.requests.length = 0;
+      h.runner.signals.length = 0;
       return (r.content as Array<{ text?: string }>)[0]?.text ?? '';
     },
     close: async () => {

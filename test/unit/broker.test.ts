@@ -206,28 +206,55 @@ describe('request broker', () => {
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog } from '../../src/host/audit';
-import { recordElicitations } from '../../src/host/requests/auditElicitations';
+import { AuditLog, RequestAudit } from '../../src/host/audit';
 
-describe('elicitation audit', () => {
-  it('appends every finished elicitation, and no sampling request, to the audit log', async () => {
+describe('one audit path', () => {
+  it('records every request that leaves the broker, of both kinds, in the same shape', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'audit-')), 'audit.jsonl');
-    const audit = new AuditLog(file);
+    const audit = new AuditLog(file, { flushDelayMs: 0 });
     const clock = new FakeClock();
     const broker = new RequestBroker(clock);
-    recordElicitations(broker, audit);
-    const a = broker.open('elicitation', 'forms', info(), live());
+    new RequestAudit(audit, clock).follow(broker);
+    const a = broker.open('elicitation', 'forms', info(), { ...live(), audit: { requestId: 41 } });
     clock.advance(1500);
     a.finish('declined', 'no thanks');
     broker.open('elicitation', 'forms', info(), { ...live(), timeoutMs: 10 });
     clock.advance(10);
-    broker.open('sampling', 'model', sampling(), live()).finish('sent', 'x');
-    await new Promise((r) => setTimeout(r, 50));
+    const details = { model: 'm1', edits: ['systemPrompt'], durationsMs: { review: 3, run: 4 }, tokenEstimate: { input: 1, output: 2 } };
+    broker.open('sampling', 'model', sampling(), { ...live(), audit: { requestId: 'r-7', details: () => details } }).finish('sent', 'x');
+    // An info card is no request: its refusal was recorded when it happened, not when the card goes.
+    broker.open('elicitation', 'forms', info(), { ...live(), audit: false }).finish('refused', 'dismissed');
     const entries = await audit.readRecent(10);
-    assert.deepEqual(entries.map((e) => [e.kind, e.server, e.outcome, e.tool]), [
-      ['elicitation', 'forms', 'declined', 'tool'],
-      ['elicitation', 'forms', 'timeout', 'tool'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.server, e.requestId, e.outcome, e.tool]),
+      [
+        ['elicitation', 'forms', 41, 'declined', 'tool'],
+        ['elicitation', 'forms', entries[1].requestId, 'timeout', 'tool'],
+        ['sampling', 'model', 'r-7', 'sent', 'tool'],
+      ],
+    );
+    assert.match(String(entries[1].requestId), /^elicitation-/, 'a request without a JSON-RPC id is named by its card');
     assert.equal(entries[0].durationsMs.review, 1500);
+    assert.equal(entries[1].error, 'No answer within 0 s', 'an abort says why');
+    assert.deepEqual([entries[2].model, entries[2].edits, entries[2].durationsMs, entries[2].tokenEstimate], [details.model, details.edits, details.durationsMs, details.tokenEstimate]);
+  });
+
+  it('maps the History outcomes of both kinds to audit outcomes in one table, and records refusals without a card', () => {
+    const records: Array<{ outcome: string; error?: string; kind: string; requestId: string | number }> = [];
+    const clock = new FakeClock();
+    const broker = new RequestBroker(clock);
+    const audit = new RequestAudit({ record: (e) => void records.push(e) }, clock);
+    audit.follow(broker);
+    for (const outcome of ['paused', 'rejected', 'error', 'completed', 'accepted', 'something new']) broker.open('sampling', 's', sampling(), live()).finish(outcome, 'x');
+    const cancelled = new AbortController();
+    broker.open('elicitation', 's', info(), { ...live(), signal: cancelled.signal });
+    cancelled.abort();
+    audit.refused({ kind: 'sampling', server: 's', requestId: 9 }, 'denied', 'over budget');
+    assert.deepEqual(
+      records.map((r) => r.outcome),
+      ['denied', 'rejected', 'error', 'cancelled', 'accepted', 'error', 'cancelled', 'denied'],
+    );
+    assert.equal(records[6].error, 'Cancelled by the server');
+    assert.deepEqual(records[7], { ts: new Date(clock.now()).toISOString(), kind: 'sampling', server: 's', requestId: 9, outcome: 'denied', edits: [], durationsMs: {}, error: 'over budget' });
   });
 });

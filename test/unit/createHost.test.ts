@@ -77,6 +77,16 @@ describe('createHost', () => {
     }
   });
 
+  it('writes what the audit log still holds when the host is disposed, for both kinds of request', async () => {
+    const auditFile = path.join(dir, 'audit-dispose.jsonl');
+    const h = hostWith({ samplingPolicy: 'auto' }, { storage: { auditFile } });
+    await h.host.sampling.createMessage(params, ctx('srv'));
+    await assert.rejects(h.host.elicitation.elicit({ message: 'm', requestedSchema: { type: 'object', properties: { a: { type: 'null' } } } } as never, ctx('srv')));
+    await h.dispose();
+    const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; outcome: string });
+    assert.deepEqual(lines.map((l) => [l.kind, l.outcome]), [['sampling', 'sent'], ['elicitation', 'refused']]);
+  });
+
   it('keeps an audit log in its storage that follows the audit settings', async () => {
     const auditFile = path.join(dir, 'audit.jsonl');
     const h = hostWith({ samplingPolicy: 'auto' }, { storage: { auditFile } });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { RequestAudit, type AuditEntry } from '../../src/host/audit';
 import { ElicitationCoordinator, type UrlOpener } from '../../src/host/elicitation/coordinator';
 import { ConnectionGoneError, HostError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError, type BrokerEntry } from '../../src/host/requests/broker';
@@ -53,7 +54,10 @@ function setup(timeoutMs = 60_000) {
   const clock = new FakeClock();
   const broker = new RequestBroker(clock);
   const opener = new FakeOpener();
-  const coordinator = new ElicitationCoordinator({ broker, urlOpener: opener, timeoutMs: () => timeoutMs });
+  const audits: AuditEntry[] = [];
+  const audit = new RequestAudit({ record: (e) => void audits.push(e) }, clock);
+  audit.follow(broker);
+  const coordinator = new ElicitationCoordinator({ broker, urlOpener: opener, timeoutMs: () => timeoutMs, audit });
   const server = new AbortController();
   const ctx: ServerRequestContext = {
     server: 'srv',
@@ -74,7 +78,7 @@ function setup(timeoutMs = 60_000) {
     return msg?.type === 'action' && broker.dispatch(msg.id, msg.action);
   };
   const act = (action: unknown) => assert.equal(send(action), true);
-  return { clock, broker, opener, coordinator, server, ctx, card, act, send };
+  return { clock, broker, opener, coordinator, server, ctx, card, act, send, audits };
 }
 
 const form = (message = 'Tell us') => ({ message, requestedSchema: FORM_SCHEMA }) as ElicitationParams;
@@ -185,6 +189,32 @@ describe('ElicitationCoordinator: form mode', () => {
     void s.coordinator.elicit(params, s.ctx).catch(() => undefined);
     const c = s.card().card;
     assert.ok(c.mode === 'form' && c.sensitive.length === 1 && c.sensitive[0]?.name === 'apiKey');
+  });
+});
+
+describe('ElicitationCoordinator: audit', () => {
+  test('an answered form is recorded once, under the server request id, with the tool and how long it waited', async () => {
+    const s = setup();
+    const result = s.coordinator.elicit(form(), s.ctx);
+    s.clock.advance(2500);
+    s.act({ type: 'decline' });
+    assert.deepEqual(await result, { action: 'decline' });
+    assert.deepEqual(
+      s.audits.map((e) => [e.kind, e.server, e.requestId, e.tool, e.outcome, e.durationsMs.review]),
+      [['elicitation', 'srv', 7, 'book', 'declined', 2500]],
+    );
+  });
+
+  test('a refused request is recorded when it is refused, and dismissing its info card records nothing more', async () => {
+    const s = setup();
+    await assert.rejects(s.coordinator.elicit({ message: 'Hi', requestedSchema: { type: 'object', properties: { a: { type: 'null' } } } } as unknown as ElicitationParams, s.ctx), HostError);
+    assert.deepEqual(
+      s.audits.map((e) => [e.kind, e.requestId, e.tool, e.outcome]),
+      [['elicitation', 7, 'book', 'refused']],
+    );
+    assert.match(s.audits[0].error ?? '', /unsupported type/);
+    s.act({ type: 'dismiss' });
+    assert.equal(s.audits.length, 1);
   });
 });
 

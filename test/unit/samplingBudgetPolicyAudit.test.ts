@@ -275,6 +275,21 @@ describe('AuditLog', () => {
     assert.deepEqual(await log.readRecent(1), [e]);
   });
 
+  it('collects entries for flushDelayMs and writes them together; flush() writes at once', async () => {
+    const file = join(dir, 'delayed.jsonl');
+    const log = new AuditLog(file, { flushDelayMs: 60_000 });
+    const entries = [entry(), entry(), entry()];
+    const writes = entries.map((e) => log.record(e));
+    await new Promise((r) => setTimeout(r, 20));
+    await assert.rejects(stat(file), { code: 'ENOENT' }, 'nothing is written before the delay');
+    await log.flush();
+    await Promise.all(writes);
+    assert.deepEqual((await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l)), entries);
+    const later = entry();
+    void log.record(later);
+    assert.deepEqual(await log.readRecent(1), [later], 'reading flushes what is queued');
+  });
+
   it('reports write failures through onError and keeps working', async () => {
     const blocker = join(dir, 'blocker');
     await writeFile(blocker, 'a file, not a directory');

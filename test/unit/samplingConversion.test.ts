@@ -194,6 +194,22 @@ describe('runModel (limits on a stream)', () => {
     assert.equal(runner.signals[0].aborted, true);
   });
 
+  it('passes a stop of the caller on to the provider, with its reason', async () => {
+    const runner = new FakeRunner();
+    runner.script = () => [{ type: 'text', text: 'whole answer' }];
+    const done = await runModel(runner, req, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    assert.deepEqual([done.text, done.stopReason, done.aborted], ['whole answer', 'endTurn', false]);
+    const stop = new AbortController();
+    let release!: () => void;
+    runner.script = () => [{ type: 'text', text: 'part' }, { wait: new Promise<void>((r) => (release = r)) }, { type: 'text', text: 'late' }];
+    const run = runModel(runner, req, { maxTokens: 100 }, stop.signal, () => stop.abort(new Error('Stop pressed')));
+    const out = await run;
+    release();
+    assert.equal(out.aborted, true);
+    assert.equal(runner.signals[1].aborted, true);
+    assert.equal((runner.signals[1].reason as Error).message, 'Stop pressed');
+  });
+
   it('stops at a stop sequence split across chunks', async () => {
     const runner = new FakeRunner();
     runner.script = () => [{ type: 'text', text: 'hello <E' }, { type: 'text', text: 'ND> rest' }];

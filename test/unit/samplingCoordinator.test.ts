@@ -294,6 +294,25 @@ describe('SamplingCoordinator: models and errors', () => {
     await until(() => entry.card.modelId === 'late', 'new model');
   });
 
+  it('lists the models once until they change, then once for every open card', async () => {
+    const rig = new Rig();
+    rig.options.srv = { samplingPolicy: 'auto' };
+    await rig.request().result;
+    await rig.request().result;
+    assert.equal(rig.runner.listCalls, 1, 'an unchanged list is not asked for again');
+    rig.options.srv = { samplingPolicy: 'ask' };
+    for (let i = 0; i < 3; i++) rig.request();
+    await until(() => rig.broker.pending().length === 3, 'three cards');
+    const late = { id: 'late', name: 'Late', vendor: 'v', family: 'f', version: '1', maxInputTokens: 1000 };
+    rig.runner.models = [late];
+    rig.runner.fireModelsChanged();
+    await until(() => rig.broker.pending().every((e) => e.kind === 'sampling' && e.card.modelId === 'late'), 'every card shows the new model');
+    assert.equal(rig.runner.listCalls, 2, 'one listing for the three cards');
+    rig.request();
+    await until(() => rig.broker.pending().length === 4, 'a fourth card');
+    assert.equal(rig.runner.listCalls, 2, 'the new list is kept');
+  });
+
   it('shows a model error on the card, lets the person retry, and returns it on request', async () => {
     const rig = new Rig();
     let calls = 0;

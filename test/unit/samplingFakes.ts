@@ -3,7 +3,7 @@
 import type { IDisposable } from '../../src/host/disposable';
 import { Emitter } from '../../src/host/events';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import type { AuditEntry } from '../../src/host/audit';
+import { RequestAudit, type AuditEntry } from '../../src/host/audit';
 import { SamplingBudget } from '../../src/host/sampling/budget';
 import { SamplingCoordinator, type CoordinatorDeps, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
@@ -58,7 +58,11 @@ export class FakeRunner implements ModelRunner {
   script: (req: ModelRunRequest) => Step[] = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
   private readonly changed = new Emitter<void>();
 
+  /** How many times the models were listed. */
+  listCalls = 0;
+
   async listModels(): Promise<ModelInfo[]> {
+    this.listCalls++;
     return [...this.models];
   }
 
@@ -108,6 +112,8 @@ export class Rig {
   readonly runner = new FakeRunner();
   readonly budget = new SamplingBudget({ clock: () => this.clock.now() });
   readonly audits: AuditEntry[] = [];
+  /** The host's one audit path, following this rig's broker, writing to `audits`. */
+  readonly audit = new RequestAudit({ record: (e) => void this.audits.push(e) }, this.clock);
   readonly notices: string[] = [];
   readonly opened: string[] = [];
   readonly allowed: string[] = [];
@@ -118,12 +124,13 @@ export class Rig {
   readonly coordinator: SamplingCoordinator;
 
   constructor(overrides: Partial<CoordinatorDeps> = {}) {
+    this.audit.follow(this.broker);
     this.coordinator = new SamplingCoordinator({
       broker: this.broker,
       runner: this.runner,
       clock: this.clock,
       budget: this.budget,
-      audit: { record: (e) => void this.audits.push(e) },
+      audit: this.audit,
       reviewTimeoutMs: () => this.reviewTimeoutMs,
       justification: (s) => `server ${s} asks`,
       serverOptions: (s) => this.options[s],

@@ -6,6 +6,7 @@
 import type { ElicitResult } from '@modelcontextprotocol/client';
 import { validateForm, type AcceptedUrl } from '../../shared/elicitation';
 import type { ElicitationAction, ElicitationCard, FormElicitationCard, RefusedElicitationCard, UrlElicitationCard } from '../../shared/elicitationProtocol';
+import type { RequestAudit } from '../audit';
 import { Disposable } from '../disposable';
 import { HostError } from '../errors';
 import type { RequestBroker, RequestOrigin, ReviewHandle } from '../requests/broker';
@@ -31,6 +32,8 @@ export interface ElicitationCoordinatorDeps {
   /** The review timeout, read per request (0 = none). On timeout the answer is `cancel`. */
   timeoutMs(): number;
   log?: LogSink;
+  /** The host's one audit path (answered requests are recorded as they leave the broker; refusals here). */
+  audit?: RequestAudit;
 }
 
 type Handle = ReviewHandle<'elicitation'>;
@@ -61,13 +64,13 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
     const origin = originOf(ctx);
     switch (checked.kind) {
       case 'refused':
-        this.showRefused(ctx.server, origin, checked);
+        this.showRefused(ctx.server, origin, checked, ctx.requestId);
         this.deps.log?.warn(`Refused an elicitation from "${ctx.server}": ${checked.reason}`);
         throw HostError.invalidParams(`Elicitation refused: ${checked.reason}`);
       case 'form':
-        return this.runForm(ctx.server, origin, checked, ctx.signal);
+        return this.runForm(ctx.server, origin, checked, ctx.signal, ctx.requestId);
       case 'url':
-        return this.runUrl(ctx.server, origin, checked, ctx.signal);
+        return this.runUrl(ctx.server, origin, checked, ctx.signal, undefined, ctx.requestId);
     }
   }
 
@@ -104,9 +107,9 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
     );
   }
 
-  private runForm(server: string, origin: RequestOrigin, checked: Checked<'form'>, signal: AbortSignal): Promise<ElicitResult> {
+  private runForm(server: string, origin: RequestOrigin, checked: Checked<'form'>, signal: AbortSignal, requestId: string | number): Promise<ElicitResult> {
     const card: FormElicitationCard = { mode: 'form', message: checked.message, form: checked.form, sensitive: checked.sensitive };
-    const handle = this.open(server, card, origin, signal);
+    const handle = this.open(server, card, origin, signal, requestId);
     return this.waitForAnswer(handle, checked.message, (action, answer) => {
       if (action.type !== 'accept') return this.answerPlain(action, answer, checked.message);
       // The webview validated already; this is the check that counts.
@@ -120,9 +123,10 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
     }).done;
   }
 
-  private runUrl(server: string, origin: RequestOrigin, checked: Checked<'url'>, signal: AbortSignal, requiredBy?: string): Promise<ElicitResult> {
+  /** `requestId` is the server's request; a link required by a -32042 error has none of its own. */
+  private runUrl(server: string, origin: RequestOrigin, checked: Checked<'url'>, signal: AbortSignal, requiredBy?: string, requestId?: string | number): Promise<ElicitResult> {
     const base: UrlElicitationCard = { mode: 'url', message: checked.message, url: checked.url, ...(checked.elicitationId !== undefined && { elicitationId: checked.elicitationId }), ...(requiredBy !== undefined && { requiredBy }) };
-    const handle = this.open(server, base, origin, signal);
+    const handle = this.open(server, base, origin, signal, requestId);
     const key = checked.elicitationId === undefined ? undefined : keyOf(server, checked.elicitationId);
     let confirming = false;
     const { done, answer: answerFromOutside } = this.waitForAnswer(handle, checked.message, (action, answer) => {
@@ -156,8 +160,8 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
     else if (action.type === 'cancel' || action.type === 'dismiss') answer({ action: 'cancel' }, 'cancelled', summarize(message));
   }
 
-  private open(server: string, card: ElicitationCard, origin: RequestOrigin, signal: AbortSignal): Handle {
-    return this.deps.broker.open('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs() });
+  private open(server: string, card: ElicitationCard, origin: RequestOrigin, signal: AbortSignal, requestId: string | number | undefined): Handle {
+    return this.deps.broker.open('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs(), audit: { requestId } });
   }
 
   /**
@@ -184,11 +188,15 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
     return { done, answer };
   }
 
-  /** An info card for a refused request; the server has its -32602 already, the card stays until dismissed. */
-  private showRefused(server: string, origin: RequestOrigin, checked: Checked<'refused'>): void {
+  /**
+   * An info card for a refused request; the server has its -32602 already, the
+   * card stays until dismissed. The refusal is audited now, not when the card goes.
+   */
+  private showRefused(server: string, origin: RequestOrigin, checked: Checked<'refused'>, requestId?: string | number): void {
     const card: RefusedElicitationCard = { mode: 'refused', requestedMode: checked.requestedMode, reason: checked.reason, ...(checked.message !== undefined && { message: checked.message }) };
     // Not tied to the request's signal: the request is answered at once, the card is for the person.
-    const handle = this.deps.broker.open('elicitation', server, card, { origin, signal: new AbortController().signal, timeoutMs: 0 });
+    const handle = this.deps.broker.open('elicitation', server, card, { origin, signal: new AbortController().signal, timeoutMs: 0, audit: false });
+    this.deps.audit?.refused({ kind: 'elicitation', server, requestId: requestId ?? handle.id, tool: origin.toolCall?.name }, 'refused', checked.reason);
     if (this.refusedCards >= MAX_REFUSED_CARDS) {
       handle.finish('refused', checked.reason);
       return;

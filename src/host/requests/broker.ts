@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isActionOf, REVIEW_KINDS, type ActionOf, type CardOf, type ClosedReason, type DeltaOf, type ReviewAction, type ReviewKind, type ReviewKindSpec } from '../../shared/protocol';
+import type { AuditOptions } from '../audit';
 import { Disposable, type IDisposable } from '../disposable';
 import { Emitter } from '../events';
 import { isConnectionGone } from '../errors';
@@ -114,6 +115,15 @@ export interface OpenOptions {
   signal: AbortSignal;
   /** 0 = no timeout. */
   timeoutMs: number;
+  /** How the request is audited when it leaves (see `RequestAudit`); `false` for an info card that is no request. */
+  audit?: AuditOptions | false;
+}
+
+/** A request that left the queue, with what its audit record needs. */
+export interface FinishEvent {
+  entry: BrokerEntry;
+  finished: FinishedRequest;
+  audit: AuditOptions | false | undefined;
 }
 
 const HISTORY_SIZE = 50;
@@ -134,7 +144,7 @@ export class RequestBroker extends Disposable {
   private readonly _onDidChangeEntry = this._register(new Emitter<BrokerChange>());
   /** Fires for each change with what changed (the Requests view sends it on as a delta). */
   readonly onDidChangeEntry = this._onDidChangeEntry.event;
-  private readonly _onDidFinish = this._register(new Emitter<{ entry: BrokerEntry; finished: FinishedRequest }>());
+  private readonly _onDidFinish = this._register(new Emitter<FinishEvent>());
   /** Fires when a request leaves the queue: answered, or ended by a timeout, the server or a disconnect. */
   readonly onDidFinish = this._onDidFinish.event;
   private readonly _onDidAdd = this._register(new Emitter<BrokerEntry>());
@@ -180,7 +190,7 @@ export class RequestBroker extends Disposable {
       if (controller.signal.aborted || this.entries.get(id) !== any) return;
       entry.closed = { kind: kindOf, message };
       this.open_--;
-      this.addHistory(any, kindOf, message);
+      this.addHistory(any, kindOf, message, options.audit);
       this.listeners.delete(id);
       controller.abort(new ReviewAbortedError(kindOf, message));
       this.changed({ type: 'updated', entry: any, closed: entry.closed } as BrokerChange);
@@ -202,7 +212,7 @@ export class RequestBroker extends Disposable {
       this.entries.delete(id);
       this.listeners.delete(id);
       if (!entry.closed) this.open_--;
-      this.addHistory(any, outcome, summary);
+      this.addHistory(any, outcome, summary, options.audit);
       this.changed({ type: 'removed', entry: any });
     };
     const onAction = (listener: (action: ActionOf<K>) => void): IDisposable => {
@@ -276,11 +286,11 @@ export class RequestBroker extends Disposable {
     this._onDidChange.fire();
   }
 
-  private addHistory(entry: BrokerEntry, outcome: string, summary: string): void {
+  private addHistory(entry: BrokerEntry, outcome: string, summary: string, audit: AuditOptions | false | undefined): void {
     const finished: FinishedRequest = { id: entry.id, kind: entry.kind, server: entry.server, outcome, summary, at: this.clock.now() };
     this.finished.unshift(finished);
     if (this.finished.length > HISTORY_SIZE) this.finished.length = HISTORY_SIZE;
-    this._onDidFinish.fire({ entry, finished });
+    this._onDidFinish.fire({ entry, finished, audit });
     this._onDidChangeEntry.fire({ type: 'history' });
   }
 }

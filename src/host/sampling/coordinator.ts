@@ -16,7 +16,7 @@ import { validateSamplingRequest } from './validation';
 export type SamplingServerOptions = Pick<ServerOptions, 'samplingPolicy' | 'allowedModels' | 'maxRequestsPerMinute' | 'maxTokens'>;
 
 /** What the coordinator needs besides what each session needs. */
-export interface CoordinatorDeps extends Omit<SessionDeps, 'listModels'> {
+export interface CoordinatorDeps extends SessionDeps {
   /** The server's settings entry; undefined for a server no longer configured (defaults apply). */
   serverOptions(server: string): SamplingServerOptions | undefined;
   /** The global "pause all sampling" switch. */
@@ -38,6 +38,14 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
   private readonly sessions = new Set<SamplingSession>();
   private readonly notices: NoticeThrottle;
   private readonly sessionDeps: SessionDeps;
+  /**
+   * The models as last listed, kept until the runner says they changed:
+   * listing is a round trip to the model provider, and a request that runs
+   * without review should not wait for it each time.
+   */
+  private models: ModelInfo[] | undefined;
+  /** Bumped when the models change, so a listing that started before does not fill the cache. */
+  private modelsVersion = 0;
 
   constructor(private readonly deps: CoordinatorDeps) {
     super();
@@ -45,7 +53,6 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
     const notify = deps.notify;
     this.sessionDeps = {
       ...deps,
-      listModels: () => this.listModels(),
       // A failed request nobody saw on a card: at most one notice per server per minute.
       notify:
         notify &&
@@ -54,6 +61,8 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
         }),
     };
     if (deps.onDidChangePaused) this._register(deps.onDidChangePaused(() => this.onPauseChanged()));
+    // One subscription for every session: a change lists the models once and updates every open card.
+    this._register(deps.runner.onDidChangeModels(() => void this.onModelsChanged()));
   }
 
   /** Requests currently waiting or running. */
@@ -100,7 +109,7 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
       },
       this.sessionDeps,
     );
-    const models = await this.listModels();
+    const models = this.models ?? (await this.listModels());
     const paused = decide(policy, this.deps.paused());
     if ('reject' in paused) {
       this.auditRefusal(ctx, 'denied', paused.reject);
@@ -116,12 +125,23 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
   }
 
   private async listModels(): Promise<ModelInfo[]> {
+    const version = this.modelsVersion;
     try {
-      return await this.deps.runner.listModels();
+      const models = await this.deps.runner.listModels();
+      if (version === this.modelsVersion) this.models = models;
+      return models;
     } catch {
-      // A provider failing to list is the same, for the person, as having no model.
+      // A provider failing to list is the same, for the person, as having no model (not kept: the next request asks again).
       return [];
     }
+  }
+
+  private async onModelsChanged(): Promise<void> {
+    this.models = undefined;
+    this.modelsVersion++;
+    if (this.sessions.size === 0) return;
+    const models = await this.listModels();
+    for (const session of this.sessions) session.modelsChanged(models);
   }
 
   // Pausing is an emergency brake: requests already waiting are refused too.
@@ -137,16 +157,6 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
   }
 
   private auditRefusal(ctx: ServerRequestContext, outcome: AuditOutcome, error: string): void {
-    void this.deps.audit?.record({
-      ts: new Date(this.deps.clock.now()).toISOString(),
-      server: ctx.server,
-      kind: 'sampling',
-      requestId: ctx.requestId,
-      tool: originOf(ctx).toolCall?.name,
-      outcome,
-      edits: [],
-      durationsMs: {},
-      error,
-    });
+    this.deps.audit?.refused({ kind: 'sampling', server: ctx.server, requestId: ctx.requestId, tool: originOf(ctx).toolCall?.name }, outcome, error);
   }
 }

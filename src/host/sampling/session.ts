@@ -1,10 +1,9 @@
 import { CARD_TEXT_CAP, reduceCompletionDelta, type CompletionDelta, type PromptEdits, type SamplingAction, type SamplingCard } from '../../shared/samplingProtocol';
-import type { IDisposable } from '../disposable';
 import { HostError } from '../errors';
 import { originOf } from '../requests/origin';
 import type { ReviewAbortedError, ReviewHandle, Settle } from '../requests/broker';
 import type { SamplingResult, ServerRequestContext } from '../types';
-import type { AuditOutcome } from '../audit';
+import type { AuditDetails } from '../audit';
 import { fullTextOf, textView } from './cardBuilder';
 import { applyEdits } from './edits';
 import { toLmMessages } from './lmMessages';
@@ -39,7 +38,6 @@ export class SamplingSession {
   private handle!: ReviewHandle<'sampling'>;
   private review!: Settle<SamplingResult>;
   private readonly card: SamplingCard;
-  private readonly subs: IDisposable[] = [];
   private models: ModelInfo[] = [];
   private selected: ModelInfo | undefined;
   private preselectedId: string | undefined;
@@ -51,6 +49,8 @@ export class SamplingSession {
   /** What the card's completion shows so far (full length, tool calls), to stream only what is new. */
   private streamed = { length: 0, toolUses: 0 };
   private readonly openedAt: number;
+  /** How the session answered, for the audit record: the result sent, or the error's message. */
+  private ending: { result?: SamplingResult; error?: string } | undefined;
 
   constructor(
     private readonly original: SamplingRequest,
@@ -63,28 +63,24 @@ export class SamplingSession {
     this.card = initialCard(original, setup);
   }
 
-  /** Lists models, opens the card and resolves with the answer (or rejects with the error to send). */
-  async start(models: ModelInfo[]): Promise<SamplingResult> {
+  /** Opens the card with the models listed and resolves with the answer (or rejects with the error to send). */
+  start(models: ModelInfo[]): Promise<SamplingResult> {
     this.setModels(models);
     this.handle = this.deps.broker.open('sampling', this.ctx.server, this.snapshot(), {
       origin: originOf(this.ctx),
       signal: this.ctx.signal,
       timeoutMs: this.deps.reviewTimeoutMs(),
+      audit: { requestId: this.ctx.requestId, details: () => this.auditDetails() },
     });
     const { done, settle } = this.handle.wait<SamplingResult>({ onAction: (a) => this.onAction(a), onAbort: (reason) => this.onAborted(reason) });
     this.review = settle;
-    this.subs.push(this.deps.runner.onDidChangeModels(() => void this.refreshModels()));
     if (!this.setup.decision.reviewPrompt) this.startRun(this.selected);
-    try {
-      return await done;
-    } finally {
-      for (const s of this.subs) s.dispose();
-    }
+    return done;
   }
 
   /** Ends the request because sampling was paused for all servers. */
   pauseReject(reason: string): void {
-    this.fail(HostError.denied(reason), 'denied', 'paused', reason);
+    this.fail(HostError.denied(reason), 'paused', reason);
   }
 
   private get settled(): boolean {
@@ -104,9 +100,9 @@ export class SamplingSession {
       case 'send':
         return this.onSend(action.completion);
       case 'reject':
-        return this.fail(HostError.userRejected(), 'rejected', 'rejected', 'Rejected by you');
+        return this.fail(HostError.userRejected(), 'rejected', 'Rejected by you');
       case 'returnError':
-        if (this.card.phase === 'error' || !this.selected) this.fail(HostError.unavailable(this.card.error ?? this.card.modelReason), 'error', 'error', this.card.error ?? this.card.modelReason);
+        if (this.card.phase === 'error' || !this.selected) this.fail(HostError.unavailable(this.card.error ?? this.card.modelReason), 'error', this.card.error ?? this.card.modelReason);
         return;
       case 'alwaysAllow':
         return void this.onAlwaysAllow();
@@ -192,8 +188,8 @@ export class SamplingSession {
   }
 
   /** A run could not start or failed: on the card when someone reviews, else straight to the server. */
-  private runFailed(message: string, error: HostError = HostError.unavailable(`Model request failed: ${message}`), outcome: AuditOutcome = 'error'): void {
-    if (this.setup.policy === 'auto') return this.fail(error, outcome, outcome === 'denied' ? 'denied' : 'error', message);
+  private runFailed(message: string): void {
+    if (this.setup.policy === 'auto') return this.fail(HostError.unavailable(`Model request failed: ${message}`), 'error', message);
     this.card.phase = 'error';
     this.card.error = message;
     this.push('phase', 'error', 'completion', 'notices');
@@ -210,17 +206,18 @@ export class SamplingSession {
     }
     const result = buildSamplingResult({ text, toolUses: c.toolUses, model: c.model.id, stopReason: c.stopReasonShown });
     const summary = c.toolUses.length ? `${c.toolUses.length} tool call(s): ${c.toolUses.map((u) => u.name).join(', ')}` : preview(text);
+    this.ending = { result };
     this.review.resolve(result, 'sent', `${summary} (${c.model.name}, ${c.stopReasonShown})`);
-    this.audit('sent', undefined, result);
   }
 
-  private fail(error: Error, outcome: AuditOutcome, historyOutcome: string, summary: string): void {
+  /** Answers with an error; `outcome` is the History line's (and, through it, the audit record's). */
+  private fail(error: Error, outcome: 'rejected' | 'error' | 'paused', summary: string): void {
     if (this.settled) return;
     this.run?.controller.abort();
     // Nobody watches an auto card: say so outside the panel (the extension throttles this).
     if (this.setup.policy === 'auto' && outcome !== 'rejected') this.deps.notify?.(this.ctx.server, summary);
-    this.review.reject(error, historyOutcome, summary);
-    this.audit(outcome, error.message);
+    this.ending = { error: error.message };
+    this.review.reject(error, outcome, summary);
   }
 
   /** Timeout, server cancellation or disconnect: stop everything, answer nothing more (the card stays, closed). */
@@ -230,7 +227,6 @@ export class SamplingSession {
       this.card.completion = { ...this.card.completion, streaming: false };
       this.push('completion');
     }
-    this.audit(aborted.kind === 'timeout' ? 'timeout' : 'cancelled', aborted.message);
     throw aborted.kind === 'timeout' ? HostError.timeout(`Sampling request not reviewed in time: ${aborted.message}`) : aborted;
   }
 
@@ -264,8 +260,8 @@ export class SamplingSession {
     }
   }
 
-  private async refreshModels(): Promise<void> {
-    const models = await this.deps.listModels();
+  /** The models changed (the coordinator listed them once for every open session). */
+  modelsChanged(models: ModelInfo[]): void {
     if (this.settled) return;
     this.setModels(models);
     this.push('models', 'hiddenModels', 'modelId', 'modelReason');
@@ -342,25 +338,21 @@ export class SamplingSession {
     this.handle.stream(delta);
   }
 
-  private audit(outcome: AuditOutcome, error?: string, result?: SamplingResult): void {
+  /** What this request's audit record holds besides who asked and how it ended (asked once, as it leaves the broker). */
+  private auditDetails(): AuditDetails {
     const c = this.completion;
     const total = this.deps.clock.now() - this.openedAt;
     const req = this.applied.request;
-    void this.deps.audit?.record({
-      ts: new Date(this.deps.clock.now()).toISOString(),
-      server: this.ctx.server,
-      kind: 'sampling',
-      requestId: this.ctx.requestId,
-      tool: originOf(this.ctx).toolCall?.name,
+    return {
       model: c?.model.id ?? this.selected?.id,
-      outcome,
       edits: this.editList(),
       durationsMs: { review: Math.max(0, total - this.runMs), run: this.runMs },
       tokenEstimate: c ? { input: c.inputTokens, output: c.outputTokens } : undefined,
-      error,
-      content: { messages: req.messages, systemPrompt: req.systemPrompt, completion: result?.content ?? c?.text },
-    });
+      error: this.ending?.error,
+      content: { messages: req.messages, systemPrompt: req.systemPrompt, completion: this.ending?.result?.content ?? c?.text },
+    };
   }
+
 }
 
 function isOutcome(v: unknown): v is RunOutcome {

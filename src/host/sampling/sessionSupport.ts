@@ -1,7 +1,7 @@
 import type { CardPolicy, SamplingCard } from '../../shared/samplingProtocol';
 import type { RequestBroker } from '../requests/broker';
 import type { Clock } from '../types';
-import type { AuditEntry } from '../audit';
+import type { RequestAudit } from '../audit';
 import type { SamplingBudget } from './budget';
 import { requestViews } from './cardBuilder';
 import { SYSTEM_PROMPT_NOTE } from './lmMessages';
@@ -9,24 +9,18 @@ import type { ModelInfo } from './modelSelection';
 import type { ModelRunner } from './runner';
 import type { SamplingRequest } from './validation';
 
-/** Where audit entries go (an `AuditLog`, or a fake in tests). */
-export interface AuditSink {
-  record(entry: AuditEntry): Promise<void> | void;
-}
-
 /** What a session needs from its surroundings (shared by every request). */
 export interface SessionDeps {
   broker: RequestBroker;
   runner: ModelRunner;
   clock: Clock;
   budget: SamplingBudget;
-  audit?: AuditSink;
+  /** The host's one audit path: a session's request is recorded as it leaves the broker; refusals by the coordinator. */
+  audit?: RequestAudit;
   /** How long a card waits for the person (0 = forever). */
   reviewTimeoutMs(): number;
   /** The consent-dialog justification for a server's request. */
   justification(server: string): string;
-  /** The models, never throwing (an empty list when the provider fails). */
-  listModels(): Promise<ModelInfo[]>;
   /** Sets the server's policy to `auto` ("Always allow this server"). */
   alwaysAllow?(server: string): Promise<void>;
   /** Opens a long text in an editor. */
