@@ -34,21 +34,18 @@ const base64Data = z
 
 const TextBlock = z.object({ type: z.literal('text'), text: z.string(), annotations, _meta: meta });
 
-const ImageBlock = z.object({
-  type: z.literal('image'),
-  data: base64Data,
-  mimeType: z.string().regex(IMAGE_MIME, 'must be an image/* MIME type'),
-  annotations,
-  _meta: meta,
-});
+/** An image or audio block: base64 data and a MIME type of its own kind. */
+const mediaBlock = <K extends 'image' | 'audio'>(type: K, mime: RegExp) =>
+  z.object({
+    type: z.literal(type),
+    data: base64Data,
+    mimeType: z.string().regex(mime, `must be an ${type}/* MIME type`),
+    annotations,
+    _meta: meta,
+  });
 
-const AudioBlock = z.object({
-  type: z.literal('audio'),
-  data: base64Data,
-  mimeType: z.string().regex(AUDIO_MIME, 'must be an audio/* MIME type'),
-  annotations,
-  _meta: meta,
-});
+const ImageBlock = mediaBlock('image', IMAGE_MIME);
+const AudioBlock = mediaBlock('audio', AUDIO_MIME);
 
 const ResourceLinkBlock = z
   .object({ type: z.literal('resource_link'), uri: z.string().min(1), name: z.string(), _meta: meta })
