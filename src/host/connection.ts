@@ -3,7 +3,7 @@ import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
 import { ConnectionGoneError, describeError, toProtocolError } from './errors';
-import { Deadline, IdleWatchdog, settledWithin, traceMessages } from './connectionSupport';
+import { Deadline, IdleWatchdog, linkedSignal, settledWithin, traceMessages } from './connectionSupport';
 import { Emitter } from './events';
 import type { HostOAuthProvider } from './auth/oauthProvider';
 import { withAuthorization } from './auth/signIn';
@@ -220,13 +220,15 @@ export class McpConnection extends Disposable {
   /** Runs a handler with the request's context; every failure becomes a JSON-RPC error. */
   private async answer<T>(requestId: string | number, signal: AbortSignal, handler: (ctx: ServerRequestContext) => Promise<T>): Promise<T> {
     const info = this.client.getServerVersion();
+    // Aborted when the server cancels or the connection ends; unlinked from the connection's lifetime once answered.
+    const linked = this.closed ? { signal: AbortSignal.abort(), dispose: () => {} } : linkedSignal(signal, this.lifetime.signal);
     const context: ServerRequestContext = {
       server: this.config.name,
       serverInfo: info ? { name: info.name, version: info.version, title: info.title } : undefined,
       era: this.client.getProtocolEra(),
       requestId,
       toolCalls: [...this.inFlightCalls.values()],
-      signal: this.closed ? AbortSignal.abort() : AbortSignal.any([signal, this.lifetime.signal]),
+      signal: linked.signal,
     };
     this.pendingServerRequests++;
     this._onDidChangePending.fire(this.pendingServerRequests);
@@ -235,6 +237,7 @@ export class McpConnection extends Disposable {
     } catch (err) {
       throw toProtocolError(err);
     } finally {
+      linked.dispose();
       this.pendingServerRequests--;
       this._onDidChangePending.fire(this.pendingServerRequests);
     }
@@ -288,7 +291,8 @@ export class McpConnection extends Disposable {
     const watchdog = new IdleWatchdog(options.idleTimeoutMs, () => controller.abort(new Error(`timed out after ${Math.round(options.idleTimeoutMs / 1000)} s without progress`)));
     const pendingListener = this._onDidChangePending.event((n) => (n > 0 ? watchdog.pause() : watchdog.resume()));
     if (this.pendingServerRequests > 0) watchdog.pause();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const linked = options.signal ? linkedSignal(options.signal, controller.signal) : undefined;
+    const signal = linked?.signal ?? controller.signal;
     try {
       // A 403 insufficient_scope mid-call makes the SDK start a step-up sign-in.
       const result = await withAuthorization(this.auth, () =>
@@ -312,6 +316,7 @@ export class McpConnection extends Disposable {
       if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) throw new Error(`Tool "${name}" got no answer: the server closed the connection (it stopped or crashed)`);
       throw err;
     } finally {
+      linked?.dispose();
       watchdog.dispose();
       pendingListener.dispose();
       this.inFlightCalls.delete(id);
