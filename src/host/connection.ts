@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type ListResourceTemplatesResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type ServerCapabilities, type Tool, type Transport } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
@@ -77,8 +78,11 @@ export class McpConnection extends Disposable {
   private readonly _onDidChangePending = this._register(new Emitter<number>());
   private closing = false;
   private closed = false;
-  /** Aborted when the connection goes away: pending handlers see it in their signal. */
-  private readonly lifetime = new AbortController();
+  /**
+   * Aborted when the connection goes away: pending handlers see it in their signal. It carries one `linkedSignal` listener per request in
+   * flight (removed as each ends): many at once is not a leak, so Node must not warn about it.
+   */
+  private readonly lifetime = unlimitedListeners(new AbortController());
 
   private constructor(
     readonly config: ServerConfig,
@@ -393,4 +397,9 @@ type OpenStep = 'handshake' | 'lists';
 function opened(outcome: OpenOutcome): McpConnection {
   if (outcome.ok) return outcome.connection;
   throw outcome.error;
+}
+
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

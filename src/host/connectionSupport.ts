@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Transport } from '@modelcontextprotocol/client';
 import type { LogSink } from './types';
 
@@ -124,9 +123,6 @@ export function linkedSignal(a: AbortSignal, b: AbortSignal): { signal: AbortSig
   if (a.aborted) return { signal: AbortSignal.abort(a.reason), dispose: noop };
   if (b.aborted) return { signal: AbortSignal.abort(b.reason), dispose: noop };
   const controller = new AbortController();
-  // One long-lived signal (a connection's lifetime) carries a listener per request in flight,
-  // removed when the request ends: a burst of 11 is not a leak, so Node must not warn about it.
-  setMaxListeners(0, a, b);
   const fromA = () => {
     controller.abort(a.reason);
     b.removeEventListener('abort', fromB);
