@@ -26,6 +26,14 @@ import { ServersTreeProvider } from './serversTree';
 import { settings, vscodeSettingsSource } from './settings';
 import { StatusBar } from './statusBar';
 
+/**
+ * The host core's composition root and the settings parser, as they ship in
+ * dist/core.js, for a headless caller of the production bundle (the sampling
+ * round-trip benchmark); the extension itself goes through {@link createCore}.
+ */
+export { createHost } from '../host/createHost';
+export { parseServersSetting } from '../host/config';
+
 /** What the thin activation entry (extension.ts) drives once the core is loaded. */
 export interface Core {
   /** Runs one of the extension's commands. */

@@ -17,9 +17,11 @@ if (unknown.length) {
 }
 
 const tsx = ['--import', 'tsx'];
+// activation.mjs builds the production bundle (dist/) first; samplingRoundTrip.ts runs the host core from it.
+const built = { BENCH_BUILD: '0' };
 const nodeBenchmarks = [
   ['test/bench/activation.mjs'],
-  [...tsx, 'test/bench/samplingRoundTrip.ts'],
+  [...tsx, 'test/bench/samplingRoundTrip.ts', { env: built }],
   [...tsx, 'test/bench/faults.ts'],
   [...tsx, 'test/bench/burst.ts'],
 ];
@@ -29,9 +31,11 @@ const runs = [
   ...(args.has('--browser-only') ? [] : nodeBenchmarks),
   ...(args.has('--node-only') ? [] : browserBenchmarks),
 ];
-for (const argv of runs) {
+for (const entry of runs) {
+  const argv = entry.filter((a) => typeof a === 'string');
+  const env = { ...process.env, ...entry.find((a) => typeof a === 'object')?.env };
   process.stderr.write(`\n> node ${argv.join(' ')}\n`);
-  const r = spawnSync(process.execPath, argv, { cwd: REPO, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, argv, { cwd: REPO, stdio: 'inherit', env });
   if (r.status !== 0) {
     process.stderr.write(`bench: ${argv.at(-1)} exited with ${r.status ?? r.signal}\n`);
     process.exit(r.status || 1);

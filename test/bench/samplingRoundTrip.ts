@@ -1,23 +1,79 @@
-// Benchmark: round-trip time of one sampling request through the whole host
-// (built by createHost: ServerManager → McpConnection → SamplingCoordinator
-// with policy auto → RequestBroker → a zero-latency model, audit log on) next to a bare SDK Client that answers
-// sampling/createMessage in code. Both talk to the v1 (legacy era) fixture over
-// stdio and call its `sample` tool, which asks for one completion per call.
+// Benchmark: round-trip time of one sampling request through the host core
+// (createHost: ServerManager → McpConnection → SamplingCoordinator with policy
+// auto → RequestBroker → a zero-latency model, audit log on) next to a bare SDK
+// Client that answers sampling/createMessage in code. Both talk to the v1
+// (legacy era) fixture over stdio and call its `sample` tool, which asks for one
+// completion per call.
 //
-// The two alternate call by call, so both see the same load.
+// The host is the one that ships: the production build's dist/core.js (which
+// exports createHost for this) and the dist/sdk.js it loads on first use,
+// built first (`npm run build:prod`; BENCH_BUILD=0 skips that when dist/ is
+// fresh). The bare client is the published SDK from node_modules (the same
+// package version that dist/sdk.js bundles), so both sides run the same SDK
+// code, compiled the same way (tsx transforms neither: only this file's own
+// few closures, on both sides alike). `--host=src` runs the TypeScript sources
+// under tsx instead (the old way: tsx adds keepNames helpers the build has
+// not); `--host=both` runs the two hosts and the bare client in turn.
 //
-//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up]   (BENCH_AUDIT=0: audit log off)
-import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/client';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+// The sides alternate call by call (in rotating order), so all see the same load.
+//
+//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up] [--host=dist|src|both]   (BENCH_AUDIT=0: audit log off)
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configs, createTestHost, V1_STDIO, waitFor } from '../support/hostHarness';
-import { lastText } from '../unit/samplingFakes';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/client';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { ConfigSource, ParsedConfig } from '../../src/host/config';
+import type { createHost as CreateHost, HostEnv } from '../../src/host/createHost';
+import type { VariableContext } from '../../src/host/variables';
+import type { ModelRunner, ModelRunRequest } from '../../src/host/sampling/runner';
+import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
 
-const N = Number(process.argv[2] ?? 200);
-const WARM_UP = Number(process.argv[3] ?? 20);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const V1_STDIO = path.join(ROOT, 'test', 'fixtures', 'v1-stdio-server.mjs');
+
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const hostOption = process.argv.find((a) => a.startsWith('--host='))?.slice('--host='.length) ?? 'dist';
+if (!['dist', 'src', 'both'].includes(hostOption)) throw new Error(`--host=${hostOption}: use dist, src or both`);
+const N = Number(positional[0] ?? 200);
+const WARM_UP = Number(positional[1] ?? 20);
+
+/** What the bench needs of a host core build: the composition root and the settings parser. */
+interface CoreModule {
+  createHost: typeof CreateHost;
+  parseServersSetting(sources: ConfigSource[], ctx: VariableContext): ParsedConfig;
+}
+
+/**
+ * dist/core.js, built for production. It imports `vscode` at its top (the
+ * extension's glue); createHost touches none of it, so an empty stand-in is
+ * enough to load it.
+ */
+function loadDistCore(): CoreModule {
+  if (process.env.BENCH_BUILD !== '0') execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
+  const require = createRequire(import.meta.url);
+  const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = Module._load;
+  const vscode = new Proxy({}, { get: (_t, p) => (p === '__esModule' || p === 'then' ? undefined : class {}) });
+  Module._load = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? vscode : load.call(this, request, ...rest);
+  };
+  try {
+    return require(path.join(ROOT, 'dist', 'core.js')) as CoreModule;
+  } finally {
+    Module._load = load;
+  }
+}
+
+/** The TypeScript sources under tsx (what this bench measured before). */
+async function loadSrcCore(): Promise<CoreModule> {
+  const [{ createHost }, { parseServersSetting }] = await Promise.all([import('../../src/host/createHost'), import('../../src/host/config')]);
+  return { createHost, parseServersSetting };
+}
 
 interface Stats {
   median: number;
@@ -33,69 +89,104 @@ function stats(samples: number[]): Stats {
 
 type Call = (i: number) => Promise<string>;
 
-/** CPU time this process spent per side (the fixture servers run in their own processes). */
-const cpu = { bare: 0, host: 0 };
+interface Side {
+  label: string;
+  call: Call;
+  close(): Promise<void>;
+  times: number[];
+  /** CPU time of this process during this side's calls (the fixture servers run in their own processes), ms. */
+  cpu: number;
+}
 
 /** Times one call (wall clock, and this process's CPU); checks the answer came from the zero-latency model. */
-async function timed(call: Call, i: number, side: 'bare' | 'host'): Promise<number> {
+async function timed(side: Side, i: number): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const text = await call(i);
+  const text = await side.call(i);
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  cpu[side] += (c.user + c.system) / 1000;
-  if (!text.startsWith('echo: ')) throw new Error(`unexpected tool result: ${text}`);
-  return ms;
+  side.cpu += (c.user + c.system) / 1000;
+  if (text !== `echo: p${i}`) throw new Error(`${side.label}: unexpected tool result: ${text}`);
+  side.times.push(ms);
 }
 
 /**
- * Calls both clients warm-up + N times, alternating one call each (in turn
- * first), so that both see the same machine load: on a shared machine,
+ * Calls every side warm-up + N times, one call each in turn, the order rotating
+ * every round, so that all see the same machine load: on a shared machine,
  * measuring one after the other compares two different moments.
  */
-async function sideBySide(bare: Call, host: Call): Promise<{ bare: number[]; host: number[] }> {
-  for (let i = 0; i < WARM_UP; i++) {
-    await bare(i);
-    await host(i);
-  }
-  const times = { bare: [] as number[], host: [] as number[] };
+async function sideBySide(sides: Side[]): Promise<void> {
+  for (let i = 0; i < WARM_UP; i++) for (const side of sides) await side.call(i);
   for (let i = 0; i < N; i++) {
-    if (i % 2 === 0) {
-      times.bare.push(await timed(bare, i, 'bare'));
-      times.host.push(await timed(host, i, 'host'));
-    } else {
-      times.host.push(await timed(host, i, 'host'));
-      times.bare.push(await timed(bare, i, 'bare'));
-    }
+    for (let k = 0; k < sides.length; k++) await timed(sides[(i + k) % sides.length], i);
   }
-  return times;
 }
 
-/** The host as the extension builds it (createHost), with its audit log on, running the fixture with policy auto. */
-async function startHost(): Promise<{ call: Call; close(): Promise<void> }> {
+/** The last text the model received. */
+function lastText(req: ModelRunRequest): string {
+  const last = req.messages.at(-1)?.parts.at(-1);
+  return last?.type === 'text' ? last.text : '';
+}
+
+/** A model that answers at once with an echo of the prompt, keeping nothing. */
+const zeroLatencyModel: ModelRunner = {
+  listModels: async () => [{ id: 'instant', name: 'Instant', vendor: 'bench', family: 'instant', version: '1', maxInputTokens: 100_000 }],
+  onDidChangeModels: () => ({ dispose() {} }),
+  async *stream(req: ModelRunRequest): AsyncIterable<ModelStreamPart> {
+    yield { type: 'text', text: `echo: ${lastText(req)}` };
+  },
+};
+
+const noLog = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** A host as the extension builds it (createHost), with its audit log on, running the fixture with policy auto. */
+async function startHost(label: string, core: CoreModule): Promise<Side> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-audit-'));
-  const h = createTestHost(process.env.BENCH_AUDIT === '0' ? {} : { storage: { auditFile: path.join(dir, 'audit.jsonl') } });
-  h.runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
-  h.manager.applyConfig(configs({ fx: { command: process.execPath, args: [V1_STDIO], samplingPolicy: 'auto' } }), true);
-  await waitFor(h.manager, () => h.manager.get('fx')?.state.kind === 'running', 20_000, 'fixture running');
+  const env: HostEnv = {
+    clientInfo: { name: 'mcp-approval-host-bench', version: '0.0.0' },
+    log: noLog,
+    logFor: () => noLog,
+    settings: { get: () => undefined },
+    models: zeroLatencyModel,
+    urlOpener: { confirmAndOpen: async () => 'dismissed' },
+    roots: { roots: () => [], onDidChangeRoots: () => ({ dispose() {} }) },
+    baseDir: () => ROOT,
+    timeouts: () => ({ connectMs: 15_000, toolIdleMs: 10_000, toolMaxMs: 60_000 }),
+    budgetDefaults: { requestsPerMinute: 0 },
+    storage: process.env.BENCH_AUDIT === '0' ? undefined : { auditFile: path.join(dir, 'audit.jsonl') },
+  };
+  const host = core.createHost(env);
+  const parsed = core.parseServersSetting([{ scope: 'user', value: { fx: { command: process.execPath, args: [V1_STDIO], samplingPolicy: 'auto' } } }], { userHome: tmpdir(), env: process.env, workspaceFolder: ROOT });
+  if (parsed.issues.length) throw new Error(`bad bench config: ${JSON.stringify(parsed.issues)}`);
+  host.manager.applyConfig(parsed.servers, true);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label}: fixture not running after 20 s`)), 20_000);
+    const check = () => {
+      if (host.manager.get('fx')?.state.kind !== 'running') return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const sub = host.manager.onDidChange(check);
+    check();
+  });
   return {
+    label,
+    times: [],
+    cpu: 0,
     call: async (i) => {
-      const r = await h.manager.callTool('fx', 'sample', { prompt: `p${i}` });
-      // The test runner keeps every request for assertions; a real one keeps none (and the bare client has no such
-      // list): do not let thousands of retained requests and signals weigh on the host side's garbage collection.
-      h.runner.requests.length = 0;
-      h.runner.signals.length = 0;
+      const r = await host.manager.callTool('fx', 'sample', { prompt: `p${i}` });
       return (r.content as Array<{ text?: string }>)[0]?.text ?? '';
     },
     close: async () => {
-      await h.dispose();
+      await host.dispose();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /** A bare SDK Client that answers sampling/createMessage in code. */
-async function startBare(): Promise<{ call: Call; close(): Promise<void> }> {
+async function startBare(): Promise<Side> {
   const client = new Client({ name: 'bench-bare', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
   client.setRequestHandler('sampling/createMessage', async (request) => {
     const first = request.params.messages.at(-1);
@@ -105,6 +196,9 @@ async function startBare(): Promise<{ call: Call; close(): Promise<void> }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [V1_STDIO], env: getDefaultEnvironment(), stderr: 'ignore' });
   await client.connect(transport);
   return {
+    label: 'bare SDK Client (handler in code)',
+    times: [],
+    cpu: 0,
     call: async (i) => {
       const r = await client.callTool({ name: 'sample', arguments: { prompt: `p${i}` } });
       return (r.content as Array<{ text?: string }>)[0]?.text ?? '';
@@ -113,26 +207,32 @@ async function startBare(): Promise<{ call: Call; close(): Promise<void> }> {
   };
 }
 
-function row(label: string, s: Stats): string {
-  return `${label.padEnd(34)} ${s.median.toFixed(3).padStart(9)} ${s.p95.toFixed(3).padStart(9)} ${s.mean.toFixed(3).padStart(9)}`;
+function row(label: string, s: Stats, cpuPerCall: number): string {
+  return `${label.padEnd(44)} ${s.median.toFixed(3).padStart(9)} ${s.p95.toFixed(3).padStart(9)} ${s.mean.toFixed(3).padStart(9)} ${cpuPerCall.toFixed(3).padStart(9)}`;
 }
 
 async function main(): Promise<void> {
-  const [bareClient, hostClient] = [await startBare(), await startHost()];
-  let times: { bare: number[]; host: number[] };
+  const sides: Side[] = [await startBare()];
   try {
-    times = await sideBySide(bareClient.call, hostClient.call);
+    if (hostOption !== 'src') sides.push(await startHost('host core, production build (dist/)', loadDistCore()));
+    if (hostOption !== 'dist') sides.push(await startHost('host core, TypeScript sources under tsx', await loadSrcCore()));
+    await sideBySide(sides);
   } finally {
-    await bareClient.close();
-    await hostClient.close();
+    for (const side of sides) await side.close();
   }
-  const [bare, host] = [stats(times.bare), stats(times.host)];
-  console.log(`sampling round trip, v1 fixture over stdio, policy auto, zero-latency model; N=${N} each, alternating, after ${WARM_UP} warm-up calls (ms)`);
-  console.log(`${''.padEnd(34)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'mean'.padStart(9)}`);
-  console.log(row('bare SDK Client (handler in code)', bare));
-  console.log(row('MCP Approval Host (full stack)', host));
-  console.log(`CPU of this process per round trip: bare ${(cpu.bare / N).toFixed(3)} ms, host ${(cpu.host / N).toFixed(3)} ms (${(cpu.host / cpu.bare).toFixed(2)}x; less sensitive to the machine's load than wall time)`);
-  console.log(`ratio host/bare: median ${(host.median / bare.median).toFixed(2)}x, p95 ${(host.p95 / bare.p95).toFixed(2)}x; overhead median ${(host.median - bare.median).toFixed(3)} ms`);
+  const [bare, ...hosts] = sides;
+  const bareStats = stats(bare.times);
+  console.log(`sampling round trip, v1 fixture over stdio, policy auto, zero-latency model, audit ${process.env.BENCH_AUDIT === '0' ? 'off' : 'on'}; N=${N} each, alternating, after ${WARM_UP} warm-up calls (ms; CPU = this process's per call)`);
+  console.log(`${''.padEnd(44)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'mean'.padStart(9)} ${'CPU'.padStart(9)}`);
+  console.log(row(bare.label, bareStats, bare.cpu / N));
+  for (const host of hosts) {
+    const s = stats(host.times);
+    console.log(row(host.label, s, host.cpu / N));
+  }
+  for (const host of hosts) {
+    const s = stats(host.times);
+    console.log(`ratio ${host.label} / bare: median ${(s.median / bareStats.median).toFixed(2)}x, p95 ${(s.p95 / bareStats.p95).toFixed(2)}x, CPU ${(host.cpu / bare.cpu).toFixed(2)}x (less sensitive to the machine's load than wall time); overhead median ${(s.median - bareStats.median).toFixed(3)} ms`);
+  }
 }
 
 main().catch((err) => {
