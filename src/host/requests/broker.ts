@@ -185,14 +185,18 @@ export class RequestBroker extends Disposable {
     const any = entry as unknown as BrokerEntry;
     this.entries.set(id, any);
     this.open_++;
-    const controller = new AbortController();
+    // The handle's abort state. An AbortSignal is made only when someone reads `handle.signal`
+    // (a URL opener, tests): most requests are answered without an abort, and an AbortController
+    // with its listeners is one of the costliest objects a request would otherwise create.
+    const aborts = new AbortState();
     const abort = (kindOf: AbortKind, message: string) => {
-      if (controller.signal.aborted || this.entries.get(id) !== any) return;
+      if (aborts.reason || this.entries.get(id) !== any) return;
+      timer?.dispose();
       entry.closed = { kind: kindOf, message };
       this.open_--;
       this.addHistory(any, kindOf, message, options.audit);
       this.listeners.delete(id);
-      controller.abort(new ReviewAbortedError(kindOf, message));
+      aborts.abort(new ReviewAbortedError(kindOf, message));
       this.changed({ type: 'updated', entry: any, closed: entry.closed } as BrokerChange);
     };
     const timer = options.timeoutMs > 0 ? this.clock.setTimeout(() => abort('timeout', `No answer within ${formatDuration(options.timeoutMs)}`), options.timeoutMs) : undefined;
@@ -202,7 +206,6 @@ export class RequestBroker extends Disposable {
     };
     if (options.signal.aborted) queueMicrotask(onServerAbort);
     else options.signal.addEventListener('abort', onServerAbort, { once: true });
-    controller.signal.addEventListener('abort', () => timer?.dispose(), { once: true });
     const live = () => this.entries.get(id) === any && !entry.closed;
 
     const finish = (outcome: string, summary: string) => {
@@ -225,7 +228,9 @@ export class RequestBroker extends Disposable {
 
     const handle: ReviewHandle<K> = {
       id,
-      signal: controller.signal,
+      get signal() {
+        return aborts.signal;
+      },
       entry: any as BrokerEntry<K>,
       update: (patch) => {
         if (this.entries.get(id) !== any) return;
@@ -238,7 +243,7 @@ export class RequestBroker extends Disposable {
         if (spec.reduceDelta) entry.card = spec.reduceDelta(entry.card, delta);
         this.changed({ type: 'streamed', entry: any, delta } as BrokerChange);
       },
-      wait: (handlers) => waitFor(handle, handlers, onAction, finish),
+      wait: (handlers) => waitFor(aborts, handlers, onAction, finish),
       onAction,
       finish,
     };
@@ -295,9 +300,34 @@ export class RequestBroker extends Disposable {
   }
 }
 
+/**
+ * Whether a review was aborted and why, with one callback for `wait`; an
+ * `AbortSignal` mirroring it is made only when one is asked for.
+ */
+class AbortState {
+  reason: ReviewAbortedError | undefined;
+  /** Internal listeners (`wait`'s), called once on abort. */
+  readonly listeners: Array<() => void> = [];
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: ReviewAbortedError): void {
+    this.reason = reason;
+    this.controller?.abort(reason);
+    for (const listener of this.listeners.splice(0)) listener();
+  }
+}
+
 /** The one settle-once loop: actions until an answer, or an abort mapped by the owner. */
 function waitFor<K extends ReviewKind, R>(
-  handle: ReviewHandle<K>,
+  aborts: AbortState,
   handlers: WaitHandlers<K, R>,
   onAction: (listener: (action: ActionOf<K>) => void) => IDisposable,
   finish: (outcome: string, summary: string) => void,
@@ -312,7 +342,8 @@ function waitFor<K extends ReviewKind, R>(
   const end = () => {
     settled = true;
     sub.dispose();
-    handle.signal.removeEventListener('abort', onAbort);
+    const at = aborts.listeners.indexOf(onAbort);
+    if (at >= 0) aborts.listeners.splice(at, 1);
   };
   const settle: Settle<R> = {
     resolve: (result, outcome, summary) => {
@@ -334,8 +365,7 @@ function waitFor<K extends ReviewKind, R>(
   const onAbort = () => {
     if (settled) return;
     end();
-    const reason: unknown = handle.signal.reason;
-    const aborted = reason instanceof ReviewAbortedError ? reason : new ReviewAbortedError('cancelled-by-server', 'Cancelled');
+    const aborted = aborts.reason ?? new ReviewAbortedError('cancelled-by-server', 'Cancelled');
     try {
       if (!handlers.onAbort) throw aborted;
       resolveDone(handlers.onAbort(aborted));
@@ -346,8 +376,8 @@ function waitFor<K extends ReviewKind, R>(
   const sub = onAction((action) => {
     if (!settled) handlers.onAction(action, settle);
   });
-  if (handle.signal.aborted) onAbort();
-  else handle.signal.addEventListener('abort', onAbort, { once: true });
+  if (aborts.reason) onAbort();
+  else aborts.listeners.push(onAbort);
   return { done, settle };
 }
 

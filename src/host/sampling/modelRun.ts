@@ -59,8 +59,10 @@ export async function runModel(
   else signal.addEventListener('abort', forward, { once: true });
   let text = '';
   const toolUses: ToolUse[] = [];
+  // True once the provider's stream ended by itself: it then needs no cancelling.
+  let complete = false;
   try {
-    for await (const part of untilAborted(runner.stream(request, both.signal), both.signal)) {
+    for await (const part of untilAborted(runner.stream(request, both.signal), both.signal, () => (complete = true))) {
       if (part.type === 'text') {
         if (inputTokens === undefined && runner.countTokens && text.length + limiter.heldLength + part.text.length > limits.maxTokens) {
           ({ counter, inputTokens } = await calibrate(runner, request.modelId, promptText(request)));
@@ -80,8 +82,9 @@ export async function runModel(
     if (!signal.aborted) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
   } finally {
     signal.removeEventListener('abort', forward);
-    // Stop the provider when a limit ended the text early; a run that is over never needs it again.
-    both.abort(RUN_OVER);
+    // Stop the provider when a limit (or a failure) ended the run before its stream did. A stream that ended
+    // needs no abort: dispatching one (an Event, its listeners) cost as much as the rest of a short run.
+    if (!complete) both.abort(RUN_OVER);
   }
   if (!limiter.done && !signal.aborted) {
     const tail = limiter.finish().emit;
@@ -134,9 +137,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Iterates until the stream ends or `signal` aborts, whichever comes first:
- * a provider that ignores cancellation cannot keep Stop waiting.
+ * a provider that ignores cancellation cannot keep Stop waiting. `onEnd` is
+ * called when the stream itself ended (not on an abort or an early exit).
  */
-export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal, onEnd?: () => void): AsyncGenerator<T> {
   const it = iterable[Symbol.asyncIterator]();
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<'aborted'>((resolve) => {
@@ -153,6 +157,7 @@ export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: Abort
       if (r === 'aborted') return;
       if (r.done) {
         finished = true;
+        onEnd?.();
         return;
       }
       yield r.value;
