@@ -230,6 +230,27 @@ describe('runModel (limits on a stream)', () => {
     assert.equal(out.text.length, 20, 'two characters per token');
   });
 
+  it('estimates the input from every part as the tokenizer would read it (text parts joined by newlines)', async () => {
+    const runner = new FakeRunner();
+    const counted: string[] = [];
+    runner.countTokens = async (_id, text) => (counted.push(text), text.length);
+    const image = { type: 'image' as const, data: new Uint8Array([1, 2, 3]), mimeType: 'image/png' };
+    const messages = [
+      { role: 'user' as const, parts: [{ type: 'text' as const, text: 'a'.repeat(5) }, image] },
+      { role: 'assistant' as const, parts: [{ type: 'text' as const, text: 'b'.repeat(6) }] },
+      { role: 'user' as const, parts: [{ type: 'text' as const, text: 'c'.repeat(7) }] },
+    ];
+    // Far from maxTokens the local estimate is used; near it, the provider counts the same text.
+    runner.script = () => [{ type: 'text', text: 'ok' }];
+    const far = await runModel(runner, { ...req, messages }, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    runner.script = () => [{ type: 'text', text: 'x'.repeat(20) }];
+    await runModel(runner, { ...req, messages }, { maxTokens: 10 }, new AbortController().signal, () => undefined);
+    assert.deepEqual(counted, [`${'a'.repeat(5)}\n\n${'b'.repeat(6)}\n${'c'.repeat(7)}`]);
+    assert.equal(far.inputTokens, Math.ceil(counted[0].length / 4), 'four characters a token of that text');
+    const empty = await runModel(runner, { ...req, messages: [] }, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    assert.equal(empty.inputTokens, 0);
+  });
+
   it('counts with the local estimate and asks the provider only near maxTokens', async () => {
     const runner = new FakeRunner();
     const counted: string[] = [];

@@ -1,5 +1,5 @@
 import { ModelRunError, type ModelRunRequest, type ModelRunner, type ToolUse } from './runner';
-import { estimateTokens, StreamLimiter, type TokenCounter } from './streamLimiter';
+import { estimateTokens, StreamLimiter, tokensForLength, type TokenCounter } from './streamLimiter';
 
 /** What the person sees while a completion streams. */
 export interface RunProgress {
@@ -91,12 +91,25 @@ export async function runModel(
     text += tail;
     if (tail) onProgress({ text, toolUses });
   }
-  return { text, toolUses, stopReason: limiter.stopReason, aborted: signal.aborted, inputTokens: inputTokens ?? estimateTokens(promptText(request)), outputTokens: counter(text) };
+  return { text, toolUses, stopReason: limiter.stopReason, aborted: signal.aborted, inputTokens: inputTokens ?? tokensForLength(promptLength(request)), outputTokens: counter(text) };
 }
 
 /** The prompt's text parts, as the model reads them. */
 function promptText(request: ModelRunRequest): string {
   return request.messages.flatMap((m) => m.parts.map((p) => (p.type === 'text' ? p.text : ''))).join('\n');
+}
+
+/** `promptText(request).length` without building the text (the estimate of every run needs only that). */
+function promptLength(request: ModelRunRequest): number {
+  let length = 0;
+  let parts = 0;
+  for (const m of request.messages) {
+    for (const p of m.parts) {
+      if (p.type === 'text') length += p.text.length;
+      parts++;
+    }
+  }
+  return parts > 0 ? length + parts - 1 : 0;
 }
 
 /**

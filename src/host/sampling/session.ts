@@ -1,4 +1,4 @@
-import { CARD_TEXT_CAP, reduceCompletionDelta, type CompletionDelta, type PromptEdits, type SamplingAction, type SamplingCard } from '../../shared/samplingProtocol';
+import { applyCompletionDelta, CARD_TEXT_CAP, type CompletionDelta, type PromptEdits, type SamplingAction, type SamplingCard } from '../../shared/samplingProtocol';
 import { HostError } from '../errors';
 import { originOf } from '../requests/origin';
 import type { ReviewAbortedError, ReviewHandle, Settle } from '../requests/broker';
@@ -334,7 +334,9 @@ export class SamplingSession {
     const shown = Math.min(this.streamed.length, CARD_TEXT_CAP);
     const delta: CompletionDelta = { runId, append: text.slice(shown, CARD_TEXT_CAP), length: text.length, ...(views && { toolUses: views }) };
     this.streamed = { length: text.length, toolUses: toolUses.length };
-    this.card.completion = reduceCompletionDelta({ ...this.card, completion }, delta).completion;
+    // The same fold as the views' (a new completion object; the card's other fields are not copied).
+    const next = { ...completion };
+    if (applyCompletionDelta(next, delta)) this.card.completion = next;
     this.handle.stream(delta);
   }
 

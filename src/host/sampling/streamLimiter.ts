@@ -8,7 +8,12 @@ export type StopReason = 'endTurn' | 'stopSequence' | 'maxTokens' | 'toolUse';
 export type TokenCounter = (text: string) => number;
 
 /** Default token estimate when no tokenizer is at hand: one token per 4 characters, rounded up. */
-export const estimateTokens: TokenCounter = (text) => Math.ceil(text.length / 4);
+export const estimateTokens: TokenCounter = (text) => tokensForLength(text.length);
+
+/** {@link estimateTokens} of a text of `length` characters. */
+export function tokensForLength(length: number): number {
+  return Math.ceil(length / 4);
+}
 
 /** Options of {@link StreamLimiter}. */
 export interface StreamLimiterOptions {
