@@ -23,9 +23,15 @@ export type AuditOutcome = 'sent' | 'rejected' | 'cancelled' | 'error' | 'timeou
 
 /** Full content of a request; only written with `includeContent: true`. */
 export interface AuditContent {
+  /** Sampling: the messages as run (after the person's edits). */
   messages?: unknown;
   systemPrompt?: string;
+  /** Sampling: what was sent back. */
   completion?: unknown;
+  /** Elicitation: the server's message (what it asked). */
+  message?: string;
+  /** Elicitation: the form's values as sent on accept (absent otherwise). */
+  answer?: unknown;
 }
 
 /** One line of the audit log. */
@@ -47,14 +53,14 @@ export interface AuditEntry {
   /** Dropped unless `includeContent`; its sizes are logged instead (`contentSizes`). */
   content?: AuditContent;
   /** Character counts of `content`, set by the log when the content itself is left out. */
-  contentSizes?: { messages?: number; systemPrompt?: number; completion?: number };
+  contentSizes?: { messages?: number; systemPrompt?: number; completion?: number; message?: number; answer?: number };
 }
 
 /** Options of {@link AuditLog}. */
 export interface AuditLogOptions {
   /** When false, {@link AuditLog.record} does nothing. Default true. */
   enabled?: boolean;
-  /** Write prompts and completions in full. Default false: only their sizes. */
+  /** Write prompts, completions and form answers in full. Default false: only their sizes. */
   includeContent?: boolean;
   /** Rotation threshold in bytes; default {@link AUDIT_MAX_BYTES}. */
   maxBytes?: number;
@@ -78,7 +84,7 @@ export interface AuditSink {
 export class AuditLog implements AuditSink {
   /** When false, {@link record} is a no-op. */
   enabled: boolean;
-  /** When false (the default), prompts and completions are reduced to their sizes. */
+  /** When false (the default), prompts, completions and form answers are reduced to their sizes. */
   includeContent: boolean;
   private readonly maxBytes: number;
   private readonly onError: (error: unknown) => void;
@@ -158,6 +164,8 @@ export class AuditLog implements AuditSink {
         messages: sizeOf(content.messages),
         systemPrompt: content.systemPrompt?.length,
         completion: sizeOf(content.completion),
+        message: content.message?.length,
+        answer: sizeOf(content.answer),
       },
     };
   }

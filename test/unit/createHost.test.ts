@@ -109,6 +109,32 @@ describe('createHost', () => {
     }
   });
 
+  it('writes form answers to its audit log only once includeContent is on (sizes before)', async () => {
+    const auditFile = path.join(dir, 'audit-answers.jsonl');
+    const h = hostWith({}, { storage: { auditFile } });
+    const ask = { message: 'Which token?', requestedSchema: { type: 'object', properties: { token: { type: 'string' } } } } as never;
+    const answer = async () => {
+      const result = h.host.elicitation.elicit(ask, ctx('srv'));
+      const [card] = h.broker.pending();
+      assert.ok(h.broker.dispatch(card.id, { type: 'accept', values: { token: 'tok-SECRET-42' } }));
+      assert.deepEqual(await result, { action: 'accept', content: { token: 'tok-SECRET-42' } });
+    };
+    try {
+      await answer();
+      await h.host.audit?.readRecent(0);
+      assert.doesNotMatch(readFileSync(auditFile, 'utf8'), /tok-SECRET-42|Which token/);
+      h.settings.set('auditLog.includeContent', true);
+      await answer();
+      await h.host.audit?.readRecent(0);
+      const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; outcome: string; content?: unknown; contentSizes?: unknown });
+      assert.deepEqual(lines.map((l) => [l.kind, l.outcome]), [['elicitation', 'accepted'], ['elicitation', 'accepted']]);
+      assert.deepEqual(lines[0].contentSizes, { message: 'Which token?'.length, answer: JSON.stringify({ token: 'tok-SECRET-42' }).length });
+      assert.deepEqual(lines[1].content, { message: 'Which token?', answer: { token: 'tok-SECRET-42' } });
+    } finally {
+      await h.dispose();
+    }
+  });
+
   it('pausing sampling through the controls refuses requests at once', async () => {
     const h = hostWith({ samplingPolicy: 'auto' });
     try {

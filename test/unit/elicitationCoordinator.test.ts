@@ -205,6 +205,29 @@ describe('ElicitationCoordinator: audit', () => {
     );
   });
 
+  test('the record holds what was asked and the values sent on accept (the log writes them only with includeContent)', async () => {
+    const s = setup();
+    const accepted = s.coordinator.elicit(form('Who are you?'), s.ctx);
+    s.act({ type: 'accept', values: { name: 'Ada', age: '36', extra: 'dropped' } });
+    const sent = await accepted;
+    assert.equal(sent.action, 'accept');
+    const declined = s.coordinator.elicit(form('Again?'), s.ctx);
+    s.act({ type: 'decline' });
+    await declined;
+    const link = s.coordinator.elicit(url('https://auth.example.com/start'), s.ctx);
+    s.act({ type: 'cancel' });
+    await link;
+    assert.deepEqual(
+      s.audits.map((e) => [e.outcome, e.content]),
+      [
+        ['accepted', { message: 'Who are you?', answer: sent.content }],
+        ['declined', { message: 'Again?', answer: undefined }],
+        ['cancelled', { message: 'Sign in' }],
+      ],
+    );
+    assert.deepEqual(sent.content, { name: 'Ada', age: 36 }, 'the answer as validated and sent (coerced, unknown fields dropped), not as typed');
+  });
+
   test('a refused request is recorded when it is refused, and dismissing its info card records nothing more', async () => {
     const s = setup();
     await assert.rejects(s.coordinator.elicit({ message: 'Hi', requestedSchema: { type: 'object', properties: { a: { type: 'null' } } } } as unknown as ElicitationParams, s.ctx), HostError);

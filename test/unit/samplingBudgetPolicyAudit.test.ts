@@ -275,6 +275,20 @@ describe('AuditLog', () => {
     assert.deepEqual(await log.readRecent(1), [e]);
   });
 
+  it('logs a form answer only as sizes by default, and in full with includeContent', async () => {
+    const content = { message: 'Your card number?', answer: { card: '4111 1111 1111 1111', keep: true } };
+    const sizes = new AuditLog(join(dir, 'answer-sizes.jsonl'));
+    await sizes.record(entry({ kind: 'elicitation', outcome: 'accepted', content }));
+    const [small] = await sizes.readRecent(1);
+    assert.equal(small.content, undefined);
+    assert.deepEqual(small.contentSizes, { message: content.message.length, answer: JSON.stringify(content.answer).length });
+    assert.doesNotMatch(await readFile(join(dir, 'answer-sizes.jsonl'), 'utf8'), /4111|card number/);
+    const full = new AuditLog(join(dir, 'answer-full.jsonl'), { includeContent: true });
+    const e = entry({ kind: 'elicitation', outcome: 'accepted', content });
+    await full.record(e);
+    assert.deepEqual(await full.readRecent(1), [e]);
+  });
+
   it('collects entries for flushDelayMs and writes them together; flush() writes at once', async () => {
     const file = join(dir, 'delayed.jsonl');
     const log = new AuditLog(file, { flushDelayMs: 60_000 });

@@ -6,7 +6,7 @@
 import type { ElicitResult } from '@modelcontextprotocol/client';
 import { validateForm, type AcceptedUrl } from '../../shared/elicitation';
 import type { ElicitationAction, ElicitationCard, FormElicitationCard, RefusedElicitationCard, UrlElicitationCard } from '../../shared/elicitationProtocol';
-import type { RequestAudit } from '../audit';
+import type { AuditContent, RequestAudit } from '../audit';
 import { Disposable } from '../disposable';
 import { HostError } from '../errors';
 import type { RequestBroker, RequestOrigin, ReviewHandle } from '../requests/broker';
@@ -109,13 +109,16 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
 
   private runForm(server: string, origin: RequestOrigin, checked: Checked<'form'>, signal: AbortSignal, requestId: string | number): Promise<ElicitResult> {
     const card: FormElicitationCard = { mode: 'form', message: checked.message, form: checked.form, sensitive: checked.sensitive };
-    const handle = this.open(server, card, origin, signal, requestId);
+    // What was sent on accept, for the audit record (written in full only with includeContent).
+    let sent: ElicitResult['content'];
+    const handle = this.open(server, card, origin, signal, requestId, () => ({ message: checked.message, answer: sent }));
     return this.waitForAnswer(handle, checked.message, (action, answer) => {
       if (action.type !== 'accept') return this.answerPlain(action, answer, checked.message);
       // The webview validated already; this is the check that counts.
       const result = validateForm(checked.form, action.values);
       if (result.ok) {
         const n = Object.keys(result.content).length;
+        sent = result.content;
         answer({ action: 'accept', content: result.content }, 'accepted', `${summarize(checked.message)} (${n} field${n === 1 ? '' : 's'} sent)`);
         return;
       }
@@ -126,7 +129,7 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
   /** `requestId` is the server's request; a link required by a -32042 error has none of its own. */
   private runUrl(server: string, origin: RequestOrigin, checked: Checked<'url'>, signal: AbortSignal, requiredBy?: string, requestId?: string | number): Promise<ElicitResult> {
     const base: UrlElicitationCard = { mode: 'url', message: checked.message, url: checked.url, ...(checked.elicitationId !== undefined && { elicitationId: checked.elicitationId }), ...(requiredBy !== undefined && { requiredBy }) };
-    const handle = this.open(server, base, origin, signal, requestId);
+    const handle = this.open(server, base, origin, signal, requestId, () => ({ message: checked.message }));
     const key = checked.elicitationId === undefined ? undefined : keyOf(server, checked.elicitationId);
     let confirming = false;
     const { done, answer: answerFromOutside } = this.waitForAnswer(handle, checked.message, (action, answer) => {
@@ -160,8 +163,9 @@ export class ElicitationCoordinator extends Disposable implements ElicitationHan
     else if (action.type === 'cancel' || action.type === 'dismiss') answer({ action: 'cancel' }, 'cancelled', summarize(message));
   }
 
-  private open(server: string, card: ElicitationCard, origin: RequestOrigin, signal: AbortSignal, requestId: string | number | undefined): Handle {
-    return this.deps.broker.open('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs(), audit: { requestId } });
+  /** `content`: what the audit record holds of the request and its answer, asked when it leaves the broker. */
+  private open(server: string, card: ElicitationCard, origin: RequestOrigin, signal: AbortSignal, requestId: string | number | undefined, content: () => AuditContent): Handle {
+    return this.deps.broker.open('elicitation', server, card, { origin, signal, timeoutMs: this.deps.timeoutMs(), audit: { requestId, details: () => ({ content: content() }) } });
   }
 
   /**
