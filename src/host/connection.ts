@@ -298,8 +298,7 @@ export class McpConnection extends Disposable {
     const linked = options.signal ? linkedSignal(options.signal, controller.signal) : undefined;
     const signal = linked?.signal ?? controller.signal;
     try {
-      // A 403 insufficient_scope mid-call makes the SDK start a step-up sign-in.
-      const result = await withAuthorization(this.auth, () =>
+      const call = () =>
         this.client.callTool(
           { name, arguments: args },
           {
@@ -311,8 +310,9 @@ export class McpConnection extends Disposable {
               options.onProgress?.(p);
             },
           },
-        ),
-      );
+        );
+      // A 403 insufficient_scope mid-call makes the SDK start a step-up sign-in (remote servers that sign in only).
+      const result = await (this.auth ? withAuthorization(this.auth, call) : call());
       return result as CallToolResult;
     } catch (err) {
       if (controller.signal.aborted) throw new Error(`Tool "${name}" ${describeError(controller.signal.reason)}`);

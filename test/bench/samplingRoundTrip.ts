@@ -15,9 +15,12 @@
 // under tsx instead (the old way: tsx adds keepNames helpers the build has
 // not); `--host=both` runs the two hosts and the bare client in turn.
 //
+// `--against=<dir>` adds the production build of another checkout (dist/ built
+// there) as one more side: a before/after figure measured at the same moments.
+//
 // The sides alternate call by call (in rotating order), so all see the same load.
 //
-//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up] [--host=dist|src|both]   (BENCH_AUDIT=0: audit log off)
+//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up] [--host=dist|src|both] [--against=<dir>]   (BENCH_AUDIT=0: audit log off)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,6 +40,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const V1_STDIO = path.join(ROOT, 'test', 'fixtures', 'v1-stdio-server.mjs');
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+/** Another checkout whose production build runs as one more side (its dist/ built already), for before/after figures. */
+const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
 const hostOption = process.argv.find((a) => a.startsWith('--host='))?.slice('--host='.length) ?? 'dist';
 if (!['dist', 'src', 'both'].includes(hostOption)) throw new Error(`--host=${hostOption}: use dist, src or both`);
 const N = Number(positional[0] ?? 200);
@@ -53,8 +58,8 @@ interface CoreModule {
  * extension's glue); createHost touches none of it, so an empty stand-in is
  * enough to load it.
  */
-function loadDistCore(): CoreModule {
-  if (process.env.BENCH_BUILD !== '0') execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
+function loadDistCore(root = ROOT): CoreModule {
+  if (root === ROOT && process.env.BENCH_BUILD !== '0') execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
   const require = createRequire(import.meta.url);
   const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
@@ -63,7 +68,7 @@ function loadDistCore(): CoreModule {
     return request === 'vscode' ? vscode : load.call(this, request, ...rest);
   };
   try {
-    return require(path.join(ROOT, 'dist', 'core.js')) as CoreModule;
+    return require(path.join(root, 'dist', 'core.js')) as CoreModule;
   } finally {
     Module._load = load;
   }
@@ -216,6 +221,7 @@ async function main(): Promise<void> {
   try {
     if (hostOption !== 'src') sides.push(await startHost('host core, production build (dist/)', loadDistCore()));
     if (hostOption !== 'dist') sides.push(await startHost('host core, TypeScript sources under tsx', await loadSrcCore()));
+    if (against) sides.push(await startHost(`host core, build of ${path.basename(path.resolve(against))}`, loadDistCore(path.resolve(against))));
     await sideBySide(sides);
   } finally {
     for (const side of sides) await side.close();
