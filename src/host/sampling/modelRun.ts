@@ -30,43 +30,74 @@ const MIN_CALIBRATION_CHARS = 200;
 /** Why a run's provider signal ends. A constant: an abort without a reason builds a DOMException with a stack trace on every run. */
 const RUN_OVER = new Error('The model run is over');
 
+/** A model run under way: its outcome, and the one way to stop it early. */
+export interface ModelRun {
+  readonly done: Promise<RunOutcome>;
+  /** Stops the run (Stop, reject, cancellation): the provider's signal aborts with `reason`; the outcome says `aborted`. */
+  stop(reason?: unknown): void;
+}
+
 /**
  * Runs one model request: streams it through a {@link StreamLimiter}
  * (`maxTokens`, `stopSequences`), reports progress, and stops reading (which
  * cancels the request) when a limit is hit or `signal` aborts. Failures of
  * the model become {@link ModelRunError}s; an abort is not a failure.
+ * (The session uses {@link startModelRun}, which needs no signal of the caller.)
+ */
+export async function runModel(runner: ModelRunner, request: ModelRunRequest, limits: RunLimits, signal: AbortSignal, onProgress: (p: RunProgress) => void): Promise<RunOutcome> {
+  const run = startModelRun(runner, request, limits, onProgress);
+  const stop = () => run.stop(signal.reason);
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await run.done;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
+
+/**
+ * Starts one model run (see {@link runModel}), with one AbortController: the
+ * provider's signal, aborted by {@link ModelRun.stop} or by a limit.
  *
  * Tokens are counted with a local estimate. The provider's tokenizer (a hop
  * to the model provider) is asked only near the limit: once the text could
  * hold `maxTokens` tokens at all, i.e. once it is longer than `maxTokens`
  * characters (a calibrated count is never above one token per character).
  */
-export async function runModel(
+export function startModelRun(runner: ModelRunner, request: ModelRunRequest, limits: RunLimits, onProgress: (p: RunProgress) => void): ModelRun {
+  const provider = new AbortController();
+  let stopped = false;
+  const stop = (reason?: unknown) => {
+    if (stopped || provider.signal.aborted) return;
+    stopped = true;
+    provider.abort(reason);
+  };
+  return { done: run(runner, request, limits, provider, () => stopped, onProgress), stop };
+}
+
+async function run(
   runner: ModelRunner,
   request: ModelRunRequest,
   limits: RunLimits,
-  signal: AbortSignal,
+  provider: AbortController,
+  stopped: () => boolean,
   onProgress: (p: RunProgress) => void,
 ): Promise<RunOutcome> {
   let counter: TokenCounter = estimateTokens;
   let inputTokens: number | undefined;
   const limiter = new StreamLimiter({ maxTokens: limits.maxTokens, stopSequences: limits.stopSequences, countTokens: (t) => counter(t) });
-  // The provider's signal: aborted by `signal`, or by a limit. Forwarded by hand: `AbortSignal.any` costs
-  // more per run than the rest of this function for a short completion.
-  const both = new AbortController();
-  const forward = () => both.abort(signal.reason);
-  if (signal.aborted) forward();
-  else signal.addEventListener('abort', forward, { once: true });
+  const signal = provider.signal;
   let text = '';
   const toolUses: ToolUse[] = [];
   // True once the provider's stream ended by itself: it then needs no cancelling.
   let complete = false;
   try {
-    for await (const part of untilAborted(runner.stream(request, both.signal), both.signal, () => (complete = true))) {
+    for await (const part of untilAborted(runner.stream(request, signal), signal, () => (complete = true))) {
       if (part.type === 'text') {
         if (inputTokens === undefined && runner.countTokens && text.length + limiter.heldLength + part.text.length > limits.maxTokens) {
           ({ counter, inputTokens } = await calibrate(runner, request.modelId, promptText(request)));
-          if (both.signal.aborted) break;
+          if (signal.aborted) break;
         }
         const r = limiter.push(part.text);
         text += r.emit;
@@ -79,19 +110,19 @@ export async function runModel(
       }
     }
   } catch (err) {
-    if (!signal.aborted) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
+    if (!stopped()) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
   } finally {
-    signal.removeEventListener('abort', forward);
     // Stop the provider when a limit (or a failure) ended the run before its stream did. A stream that ended
     // needs no abort: dispatching one (an Event, its listeners) cost as much as the rest of a short run.
-    if (!complete) both.abort(RUN_OVER);
+    if (!complete && !signal.aborted) provider.abort(RUN_OVER);
   }
-  if (!limiter.done && !signal.aborted) {
+  const aborted = stopped();
+  if (!limiter.done && !aborted) {
     const tail = limiter.finish().emit;
     text += tail;
     if (tail) onProgress({ text, toolUses });
   }
-  return { text, toolUses, stopReason: limiter.stopReason, aborted: signal.aborted, inputTokens: inputTokens ?? tokensForLength(promptLength(request)), outputTokens: counter(text) };
+  return { text, toolUses, stopReason: limiter.stopReason, aborted, inputTokens: inputTokens ?? tokensForLength(promptLength(request)), outputTokens: counter(text) };
 }
 
 /** The prompt's text parts, as the model reads them. */

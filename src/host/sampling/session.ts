@@ -8,7 +8,7 @@ import { fullTextOf, textView } from './cardBuilder';
 import { applyEdits } from './edits';
 import { toLmMessages } from './lmMessages';
 import { preselectModel, type ModelInfo } from './modelSelection';
-import { runModel, type RunOutcome, type RunProgress } from './modelRun';
+import { startModelRun, type RunOutcome, type RunProgress } from './modelRun';
 import { buildSamplingResult, ModelRunError, type ModelRunRequest } from './runner';
 import { initialCard, modelOptions, type SessionDeps, type SessionSetup } from './sessionSupport';
 import type { SamplingRequest } from './validation';
@@ -18,7 +18,8 @@ export const STOPPED_BY_USER = 'stoppedByUser';
 
 interface ActiveRun {
   id: number;
-  controller: AbortController;
+  /** Stops the model run (set as it starts; a stop asked for before is applied then). */
+  stop(): void;
   stoppedByUser: boolean;
   model: ModelInfo;
   startedAt: number;
@@ -94,7 +95,7 @@ export class SamplingSession {
       case 'stop':
         if (this.run) {
           this.run.stoppedByUser = true;
-          this.run.controller.abort();
+          this.run.stop();
         }
         return;
       case 'send':
@@ -125,7 +126,8 @@ export class SamplingSession {
 
   private startRun(model: ModelInfo | undefined): void {
     if (!model) return this.runFailed(this.card.modelReason);
-    const run: ActiveRun = { id: ++this.runCount, controller: new AbortController(), stoppedByUser: false, model, startedAt: this.deps.clock.now() };
+    let stopAsked = false;
+    const run: ActiveRun = { id: ++this.runCount, stop: () => void (stopAsked = true), stoppedByUser: false, model, startedAt: this.deps.clock.now() };
     this.run = run;
     this.completion = undefined;
     const request = this.modelRequest(model);
@@ -135,10 +137,13 @@ export class SamplingSession {
     const views = this.applyViews();
     this.push('phase', 'error', 'modelId', 'edits', 'completion', 'notices', 'maxTokens', ...views);
     const limits = { maxTokens: this.applied.request.maxTokens, stopSequences: this.applied.request.stopSequences };
-    runModel(this.deps.runner, request, limits, run.controller.signal, (p) => {
+    const modelRun = startModelRun(this.deps.runner, request, limits, (p) => {
       if (this.run !== run || !this.card.completion) return;
       this.streamProgress(run.id, this.card.completion, p.text, p.toolUses);
-    }).then(
+    });
+    run.stop = () => modelRun.stop();
+    if (stopAsked) modelRun.stop();
+    modelRun.done.then(
       (outcome) => this.runEnded(run, outcome),
       (err: unknown) => this.runEnded(run, err),
     );
@@ -213,7 +218,7 @@ export class SamplingSession {
   /** Answers with an error; `outcome` is the History line's (and, through it, the audit record's). */
   private fail(error: Error, outcome: 'rejected' | 'error' | 'paused', summary: string): void {
     if (this.settled) return;
-    this.run?.controller.abort();
+    this.run?.stop();
     // Nobody watches an auto card: say so outside the panel (the extension throttles this).
     if (this.setup.policy === 'auto' && outcome !== 'rejected') this.deps.notify?.(this.ctx.server, summary);
     this.ending = { error: error.message };
@@ -222,7 +227,7 @@ export class SamplingSession {
 
   /** Timeout, server cancellation or disconnect: stop everything, answer nothing more (the card stays, closed). */
   private onAborted(aborted: ReviewAbortedError): never {
-    this.run?.controller.abort();
+    this.run?.stop();
     if (this.card.completion?.streaming) {
       this.card.completion = { ...this.card.completion, streaming: false };
       this.push('completion');
