@@ -13,16 +13,21 @@ export class Emitter<T> implements IDisposable {
   };
 
   fire(e: T): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(e);
-      } catch {
-        // One failing listener must not starve the others.
-      }
-    }
+    // Most emitters have no listener or one (several fire per request on the hot path): no copy for those.
+    if (this.listeners.size === 0) return;
+    if (this.listeners.size === 1) return call(this.listeners.values().next().value as (e: T) => void, e);
+    for (const listener of [...this.listeners]) call(listener, e);
   }
 
   dispose(): void {
     this.listeners.clear();
+  }
+}
+
+function call<T>(listener: (e: T) => void, e: T): void {
+  try {
+    listener(e);
+  } catch {
+    // One failing listener must not starve the others.
   }
 }
