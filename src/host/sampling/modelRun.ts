@@ -90,10 +90,8 @@ async function run(
   const signal = provider.signal;
   let text = '';
   const toolUses: ToolUse[] = [];
-  // True once the provider's stream ended by itself: it then needs no cancelling.
-  let complete = false;
   try {
-    for await (const part of untilAborted(runner.stream(request, signal), signal, () => (complete = true))) {
+    for await (const part of untilAborted(runner.stream(request, signal), signal)) {
       if (part.type === 'text') {
         if (inputTokens === undefined && runner.countTokens && text.length + limiter.heldLength + part.text.length > limits.maxTokens) {
           ({ counter, inputTokens } = await calibrate(runner, request.modelId, promptText(request)));
@@ -112,9 +110,8 @@ async function run(
   } catch (err) {
     if (!stopped()) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
   } finally {
-    // Stop the provider when a limit (or a failure) ended the run before its stream did. A stream that ended
-    // needs no abort: dispatching one (an Event, its listeners) cost as much as the rest of a short run.
-    if (!complete && !signal.aborted) provider.abort(RUN_OVER);
+    // Stop the provider when a limit ended the text early; a run that is over never needs it again.
+    if (!signal.aborted) provider.abort(RUN_OVER);
   }
   const aborted = stopped();
   if (!limiter.done && !aborted) {
@@ -181,10 +178,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Iterates until the stream ends or `signal` aborts, whichever comes first:
- * a provider that ignores cancellation cannot keep Stop waiting. `onEnd` is
- * called when the stream itself ended (not on an abort or an early exit).
+ * a provider that ignores cancellation cannot keep Stop waiting.
  */
-export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal, onEnd?: () => void): AsyncGenerator<T> {
+export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   const it = iterable[Symbol.asyncIterator]();
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<'aborted'>((resolve) => {
@@ -201,7 +197,6 @@ export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: Abort
       if (r === 'aborted') return;
       if (r.done) {
         finished = true;
-        onEnd?.();
         return;
       }
       yield r.value;
