@@ -77,7 +77,7 @@ async function attempt(key, fn) {
 // The floor extension's VSIX (packaged with vsce, like the test model extension)
 // ---------------------------------------------------------------------------------------
 function ensureFloorVsix() {
-  const newest = Math.max(...['package.json', 'extension.js', 'README.md'].map((f) => statSync(join(FLOOR_DIR, f)).mtimeMs));
+  const newest = Math.max(...['package.json', 'extension.js', 'mcpFloor.js', 'README.md'].map((f) => statSync(join(FLOOR_DIR, f)).mtimeMs));
   if (existsSync(FLOOR_VSIX) && statSync(FLOOR_VSIX).mtimeMs >= newest) return FLOOR_VSIX;
   mkdirSync(BENCH_ARTIFACTS, { recursive: true });
   const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -300,21 +300,58 @@ async function measurePeerConsent(vs, controlDir) {
   return peer;
 }
 
-async function measureAutoPaths(peer, ours) {
+/**
+ * The extension floor of the auto path: the floor extension spawns the same server and answers
+ * its sampling requests through vscode.lm with hand-written JSON-RPC (floor-extension/mcpFloor.js).
+ */
+async function startExtensionFloor(vs, controlDir) {
+  const started = await vs.invoke('benchFloor.mcpStart', { command: process.execPath, args: [SERVER, controlDir], env: { FIXTURE_NAME: 'bench-floor' }, consume: 'text' });
+  extra.floorAutoModel = started.model;
+  return serverControl(controlDir, 'bench-floor', 60000);
+}
+
+async function measureAutoPaths(vs, peer, ours, floor) {
   const peerTimes = [];
   const ourTimes = [];
-  // Alternate the two hosts so both see the same load on this shared machine.
-  const rounds = 2;
+  const floorTimes = [];
+  const floorStreamTimes = [];
+  /** Timestamps the floor extension took (request in → sendRequest resolved → … → answer written). */
+  const inside = [];
+  const rtts = [];
+  // Alternate the hosts so all of them see the same load on this shared machine. The floor is
+  // measured twice per round: reading the reply from `response.text`, then from `response.stream`.
+  const hosts = [[peer, peerTimes, 'peer'], [ours, ourTimes, 'ours']];
+  if (floor) hosts.push([floor, floorTimes, 'floor', 'text'], [floor, floorStreamTimes, 'floorstream', 'stream']);
+  const rounds = 4;
   const per = Math.ceil(RT_COUNT / rounds);
   for (let r = 0; r < rounds; r++) {
-    for (const [host, out, label] of [[peer, peerTimes, 'peer'], [ours, ourTimes, 'ours']]) {
+    for (const [host, out, label, consume] of hosts) {
+      if (consume) await vs.invoke('benchFloor.mcpConsume', consume);
       const res = await host.call('/roundtrip', { prefix: `bmrt${label}${r}`, count: per, warmup: r === 0 ? RT_WARMUP : 2 });
       if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
       out.push(...res.times);
+      // The floor's own timestamps of the measured requests (the last `per`; warm-up excluded).
+      if (consume) inside.push(...(await vs.invoke('benchFloor.mcpTimes')).slice(-per));
     }
+    // A bare extension host → workbench → extension host round trip, in the same rounds.
+    if (floor) rtts.push(...(await vs.invoke('benchFloor.hostRoundTrip', per)).slice(2));
   }
   fig.peerAuto = stats(peerTimes);
   fig.oursAuto = stats(ourTimes);
+  if (floor) {
+    fig.floorAuto = stats(floorTimes);
+    fig.floorAutoStream = stats(floorStreamTimes);
+    fig.hostRoundTrip = stats(rtts);
+    // Where the floor's time goes, inside its extension host (same clock as the server's).
+    const of = (mode, f) => stats(inside.filter((t) => t.mode === mode).map(f));
+    fig.floorAutoSplit = Object.fromEntries(['text', 'stream'].map((mode) => [mode, {
+      sendRequest: of(mode, (t) => t.started - t.in),
+      firstPart: of(mode, (t) => (t.first ?? t.end) - t.started),
+      restOfReply: of(mode, (t) => t.end - (t.first ?? t.end)),
+      answerWritten: of(mode, (t) => t.out - t.end),
+      inToOut: of(mode, (t) => t.out - t.in),
+    }]));
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -445,6 +482,9 @@ function printTable() {
 
   row('auto-path sampling round trip, p50', fig.oursAuto, '(VS Code host)', fig.peerAuto, le(1.0), '');
   row('auto-path sampling round trip, p95', fig.oursAuto && { p50: fig.oursAuto.p95 }, '(VS Code host)', fig.peerAuto && { p50: fig.peerAuto.p95 }, null, '');
+  row('  extension floor (any extension), p50', fig.floorAuto, '(VS Code host)', fig.peerAuto, null, '');
+  row('  ours over the extension floor, p50', fig.oursAuto, '(extension floor)', fig.floorAuto, null, '');
+  row('  extension floor, response.stream, p50', fig.floorAutoStream, '(floor, .text)', fig.floorAuto, null, '');
   row('request → card text in DOM, p50', fig.oursCard, '(floor: 1 post)', fig.floorOne, le(2), 'issue 10: ≤ 20 ms');
   row(`${BURST} requests at once → all in DOM`, fig.oursBurst, `(floor: ${BURST} posts)`, fig.floorBurst, le(10), 'issue 10: ≤ 1 s');
   row(`click Reject, ${BURST - 1} pending → effect`, fig.oursClick, '(floor click)', fig.floorClick, le(1.2), 'issue 10: ≤ 100 ms');
@@ -468,6 +508,13 @@ function printTable() {
   const details = [
     `floor: 1 item p50 ${ms(p50(fig.floorOne))} (min ${ms(fig.floorOne?.min)}), ${BURST} posts p50 ${ms(p50(fig.floorBurst))}, click p50 ${ms(p50(fig.floorClick))} (in page ${ms(p50(fig.floorClickInPage))})`,
     `auto path: ours p50 ${ms(fig.oursAuto?.p50)} p95 ${ms(fig.oursAuto?.p95)}; VS Code p50 ${ms(fig.peerAuto?.p50)} p95 ${ms(fig.peerAuto?.p95)} (measured by the server: request sent → result received)`,
+    ...(fig.floorAuto ? [
+      `extension floor (auto path, ${extra.floorAutoModel ?? '?'}): p50 ${ms(fig.floorAuto.p50)} p95 ${ms(fig.floorAuto.p95)} via response.text, p50 ${ms(fig.floorAutoStream?.p50)} via response.stream; a bare extension host → workbench → extension host round trip (setContext) p50 ${ms(fig.hostRoundTrip?.p50)}`,
+      ...['text', 'stream'].map((mode) => {
+        const sp = fig.floorAutoSplit?.[mode] ?? {};
+        return `  inside the floor's extension host (${mode}, p50): request in → sendRequest resolved ${ms(sp.sendRequest?.p50)}, → first part ${ms(sp.firstPart?.p50)}, → end of reply ${ms(sp.restOfReply?.p50)}, → answer written ${ms(sp.answerWritten?.p50)}; in → out ${ms(sp.inToOut?.p50)}`;
+      }),
+    ] : []),
     `VS Code consent toast ${ms(fig.peerToast)} after the request${extra.peerToastText ? `: "${extra.peerToastText.replace(/\s+/g, ' ').slice(0, 120)}…"` : ''}`,
     `longest webview tasks: ${JSON.stringify(extra.longestTasks ?? {})}`,
     `clock offsets (ms): ${JSON.stringify(extra.clock)}`,
@@ -569,9 +616,12 @@ async function main() {
       log('VS Code\'s own MCP host: consent toast…');
       await attempt('peerToast', async () => { peer = await measurePeerConsent(vs, controlDir); });
       await attempt('oursAuto', async () => { ours = await serverControl(controlDir, 'bench-auto', 60000); });
+      let floor;
+      await attempt('floorAuto', async () => { floor = await startExtensionFloor(vs, controlDir); });
       log('auto paths, side by side…');
-      if (peer && ours) await attempt('autoPaths', () => measureAutoPaths(peer, ours));
+      if (peer && ours) await attempt('autoPaths', () => measureAutoPaths(vs, peer, ours, floor));
       else missing.autoPaths = 'a host did not connect to the benchmark server';
+      if (floor) await vs.invoke('benchFloor.mcpStop').catch((err) => extra.notes.push(`benchFloor.mcpStop: ${err.message}`));
     }
 
     if (PHASES.has('panel')) log('our Requests panel…');
@@ -608,7 +658,11 @@ async function main() {
   mkdirSync(BENCH_ARTIFACTS, { recursive: true });
   writeFileSync(join(BENCH_ARTIFACTS, 'browser.json'), JSON.stringify({ date: new Date().toISOString(), fig, missing, extra, seconds: round((now() - started) / 1000) }, null, 2));
   console.log(`\n(${round((now() - started) / 1000)} s; figures in artifacts/bench/browser.json)`);
-  const required = ['floorOne', 'floorBurst', 'floorClick', 'peerToast', 'peerAuto', 'oursAuto', 'oursCard', 'oursBurst', 'oursClick', 'oursBig'];
+  const required = [
+    ...(PHASES.has('floor') ? ['floorOne', 'floorBurst', 'floorClick'] : []),
+    ...(PHASES.has('peer') ? ['peerToast', 'peerAuto', 'oursAuto', 'floorAuto'] : []),
+    ...(PHASES.has('panel') ? ['oursCard', 'oursBurst', 'oursClick', 'oursBig'] : []),
+  ];
   const absent = required.filter((k) => fig[k] == null);
   if (absent.length) {
     console.log(`could not measure: ${absent.join(', ')}`);
