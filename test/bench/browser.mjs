@@ -61,7 +61,7 @@ function stats(samples) {
   const s = samples.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return null;
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { p50: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1], n: s.length };
+  return { p50: at(0.5), p95: at(0.95), min: s[0], p25: at(0.25), max: s[s.length - 1], n: s.length };
 }
 
 async function attempt(key, fn) {
@@ -322,10 +322,12 @@ async function measureAutoPaths(vs, peer, ours, floor) {
   // measured twice per round: reading the reply from `response.text`, then from `response.stream`.
   const hosts = [[peer, peerTimes, 'peer'], [ours, ourTimes, 'ours']];
   if (floor) hosts.push([floor, floorTimes, 'floor', 'text'], [floor, floorStreamTimes, 'floorstream', 'stream']);
+  // The order rotates each round: whatever one host leaves behind (a batched audit write, a
+  // collection) falls on each of the others alike.
   const rounds = 4;
   const per = Math.ceil(RT_COUNT / rounds);
   for (let r = 0; r < rounds; r++) {
-    for (const [host, out, label, consume] of hosts) {
+    for (const [host, out, label, consume] of hosts.map((_, i) => hosts[(i + r) % hosts.length])) {
       if (consume) await vs.invoke('benchFloor.mcpConsume', consume);
       const res = await host.call('/roundtrip', { prefix: `bmrt${label}${r}`, count: per, warmup: r === 0 ? RT_WARMUP : 2 });
       if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
@@ -465,6 +467,7 @@ async function measurePanel(vs, review) {
 // The table
 // ---------------------------------------------------------------------------------------
 const ms = (x) => (x == null ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+const spread = (s) => (s ? [s.min, s.p25, s.p50].map(ms).join(' / ') : '—');
 const p50 = (s) => (s && typeof s === 'object' ? s.p50 : s ?? null);
 
 function printTable() {
@@ -508,6 +511,7 @@ function printTable() {
   const details = [
     `floor: 1 item p50 ${ms(p50(fig.floorOne))} (min ${ms(fig.floorOne?.min)}), ${BURST} posts p50 ${ms(p50(fig.floorBurst))}, click p50 ${ms(p50(fig.floorClick))} (in page ${ms(p50(fig.floorClickInPage))})`,
     `auto path: ours p50 ${ms(fig.oursAuto?.p50)} p95 ${ms(fig.oursAuto?.p95)}; VS Code p50 ${ms(fig.peerAuto?.p50)} p95 ${ms(fig.peerAuto?.p95)} (measured by the server: request sent → result received)`,
+    `auto path, min / p25 / p50: ours ${spread(fig.oursAuto)}; VS Code ${spread(fig.peerAuto)}; extension floor ${spread(fig.floorAuto)} (.stream ${spread(fig.floorAutoStream)}); bare round trip ${spread(fig.hostRoundTrip)}`,
     ...(fig.floorAuto ? [
       `extension floor (auto path, ${extra.floorAutoModel ?? '?'}): p50 ${ms(fig.floorAuto.p50)} p95 ${ms(fig.floorAuto.p95)} via response.text, p50 ${ms(fig.floorAutoStream?.p50)} via response.stream; a bare extension host → workbench → extension host round trip (setContext) p50 ${ms(fig.hostRoundTrip?.p50)}`,
       ...['text', 'stream'].map((mode) => {
@@ -578,7 +582,7 @@ async function main() {
   try {
     log('starting code-server (builds the VSIX unless E2E_SKIP_BUILD=1)…');
     const options = {
-      label: 'bench',
+      label: `bench-${process.pid}`,
       extraVsixes: [floorVsix],
       env: { BENCH_CONTROL_DIR: controlDir },
       files: { '.vscode/mcp.json': JSON.stringify({ servers: { 'bench-peer': serverEntry('bench-peer') } }, null, 2) },
@@ -590,9 +594,10 @@ async function main() {
       },
     };
     // A loaded machine sometimes misses the harness' start-up deadlines: one more try. The
-    // harness keeps a failed start's folder for debugging; this run removes its own.
+    // harness keeps a failed start's folder for debugging; this run removes its own (named
+    // after this process: other benchmark runs on the machine keep theirs).
     const runsDir = join(tmpdir(), 'mcp-approval-host-e2e');
-    const runFolders = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n.startsWith('bench-')) : []);
+    const runFolders = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n.startsWith(`bench-${process.pid}-`)) : []);
     const before = new Set(runFolders());
     vs = await startVsCode(options).catch(async (err) => {
       log(`VS Code did not start (${String(err?.message ?? err).split('\n')[0]}); trying once more`);
