@@ -340,6 +340,12 @@ async function measureAutoPaths(vs, peer, ours, floor) {
   }
   fig.peerAuto = stats(peerTimes);
   fig.oursAuto = stats(ourTimes);
+  // After the timed rounds (watching the socket costs the browser a little): how many
+  // WebSocket frames cross between the workbench and the extension host per round trip.
+  if (floor) await attempt('crossings', async () => {
+    await vs.invoke('benchFloor.mcpConsume', 'text');
+    fig.crossings = await countCrossings(vs, [[peer, 'peer'], [ours, 'ours'], [floor, 'floor']]);
+  });
   if (floor) {
     fig.floorAuto = stats(floorTimes);
     fig.floorAutoStream = stats(floorStreamTimes);
@@ -354,6 +360,63 @@ async function measureAutoPaths(vs, peer, ours, floor) {
       inToOut: of(mode, (t) => t.out - t.in),
     }]));
   }
+}
+
+/**
+ * Counts the WebSocket frames between the page (the workbench) and code-server (the extension
+ * host; the remote agent's management connection is idle meanwhile) while each host answers
+ * CROSS_COUNT sampling requests one after the other, through the DevTools protocol. A frame is
+ * one crossing: the remote protocol writes every message of one tick in one frame. The idle
+ * rate (acknowledgements, keep-alives), measured for as long, is subtracted.
+ * Returns per host: { toHost, toWorkbench } frames per request (sent = workbench → host).
+ */
+const CROSS_COUNT = 40;
+async function countCrossings(vs, hosts) {
+  const cdp = await vs.page.context().newCDPSession(vs.page);
+  let tally = null;
+  // The remote protocol's request messages carry the method's name ($acceptResponsePart, …) in
+  // clear: counted per direction, they say which calls cross.
+  const count = (dir) => (e) => {
+    if (!tally) return;
+    tally[dir]++;
+    const data = e.response?.opcode === 2 ? Buffer.from(e.response.payloadData ?? '', 'base64').toString('latin1') : e.response?.payloadData ?? '';
+    for (const [name] of data.matchAll(/\$[A-Za-z]{3,60}/g)) tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] = (tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] ?? 0) + 1;
+  };
+  cdp.on('Network.webSocketFrameSent', count('toHost'));
+  cdp.on('Network.webSocketFrameReceived', count('toWorkbench'));
+  await cdp.send('Network.enable');
+  const out = {};
+  try {
+    for (const [host, label] of hosts) {
+      await host.call('/roundtrip', { prefix: `bmx${label}w`, count: 3 });
+      tally = { toHost: 0, toWorkbench: 0, methods: {} };
+      const t0 = now();
+      const res = await host.call('/roundtrip', { prefix: `bmx${label}`, count: CROSS_COUNT });
+      const ms = now() - t0;
+      const got = tally;
+      tally = null;
+      if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
+      // The same time idle: what crosses anyway.
+      tally = { toHost: 0, toWorkbench: 0, methods: {} };
+      await sleep(ms);
+      const idle = tally;
+      tally = null;
+      out[label] = {
+        toHost: round((got.toHost - idle.toHost) / CROSS_COUNT, 2),
+        toWorkbench: round((got.toWorkbench - idle.toWorkbench) / CROSS_COUNT, 2),
+        idle: { toHost: idle.toHost, toWorkbench: idle.toWorkbench, ms: round(ms) },
+        // Calls per round trip (→ workbench to extension host, ← back), the idle ones subtracted.
+        methods: Object.fromEntries(Object.entries(got.methods)
+          .map(([k, v]) => [k, round((v - (idle.methods[k] ?? 0)) / CROSS_COUNT, 2)])
+          .filter(([, v]) => v >= 0.05)
+          .sort((a, b) => b[1] - a[1])),
+      };
+    }
+  } finally {
+    await cdp.send('Network.disable').catch(() => {});
+    await cdp.detach().catch(() => {});
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -514,6 +577,10 @@ function printTable() {
     `auto path, min / p25 / p50: ours ${spread(fig.oursAuto)}; VS Code ${spread(fig.peerAuto)}; extension floor ${spread(fig.floorAuto)} (.stream ${spread(fig.floorAutoStream)}); bare round trip ${spread(fig.hostRoundTrip)}`,
     ...(fig.floorAuto ? [
       `extension floor (auto path, ${extra.floorAutoModel ?? '?'}): p50 ${ms(fig.floorAuto.p50)} p95 ${ms(fig.floorAuto.p95)} via response.text, p50 ${ms(fig.floorAutoStream?.p50)} via response.stream; a bare extension host → workbench → extension host round trip (setContext) p50 ${ms(fig.hostRoundTrip?.p50)}`,
+      ...(fig.crossings ? [
+        `  WebSocket frames per round trip (workbench → extension host / back; ${CROSS_COUNT} requests each, idle rate subtracted): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.toHost} / ${v.toWorkbench}`).join(', ')}`,
+        ...Object.entries(fig.crossings).map(([k, v]) => `    calls per round trip, ${k}: ${Object.entries(v.methods ?? {}).map(([m, n]) => `${m} ${n}`).join(', ') || '—'}`),
+      ] : []),
       ...['text', 'stream'].map((mode) => {
         const sp = fig.floorAutoSplit?.[mode] ?? {};
         return `  inside the floor's extension host (${mode}, p50): request in → sendRequest resolved ${ms(sp.sendRequest?.p50)}, → first part ${ms(sp.firstPart?.p50)}, → end of reply ${ms(sp.restOfReply?.p50)}, → answer written ${ms(sp.answerWritten?.p50)}; in → out ${ms(sp.inToOut?.p50)}`;
