@@ -344,7 +344,11 @@ async function measureAutoPaths(vs, peer, ours, floor) {
   // WebSocket frames cross between the workbench and the extension host per round trip.
   if (floor) await attempt('crossings', async () => {
     await vs.invoke('benchFloor.mcpConsume', 'text');
-    fig.crossings = await countCrossings(vs, [[peer, 'peer'], [ours, 'ours'], [floor, 'floor']]);
+    fig.crossings = await countCrossings(vs, [
+      [peer, 'peer'], [ours, 'ours'], [floor, 'floor'],
+      // Does an open Requests view put our auto requests on the wire (History, badge)?
+      [ours, 'ours, Requests view open', () => openRequestsPanel(vs).then((frame) => longTaskProbe(frame))],
+    ]);
   });
   if (floor) {
     fig.floorAuto = stats(floorTimes);
@@ -360,6 +364,30 @@ async function measureAutoPaths(vs, peer, ours, floor) {
       inToOut: of(mode, (t) => t.out - t.in),
     }]));
   }
+}
+
+/** Long tasks in a page or frame between start() and stop(): { n, ms (their sum), longest }. */
+async function longTaskProbe(target) {
+  await target.evaluate(() => {
+    if (window.__benchLongTasks) return;
+    window.__benchLongTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__benchLongTasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask' });
+    } catch { /* not supported: none counted */ }
+  });
+  let since = 0;
+  return {
+    start: async () => { since = await target.evaluate(frameNow); },
+    stop: async () => {
+      await sleep(100); // the observer reports a task after it ends
+      return target.evaluate((s) => {
+        const t = window.__benchLongTasks.filter((x) => x.start + x.duration >= s);
+        return { n: t.length, ms: Math.round(t.reduce((a, x) => a + x.duration, 0)), longest: Math.round(t.reduce((a, x) => Math.max(a, x.duration), 0)) };
+      }, since);
+    },
+  };
 }
 
 /**
@@ -380,21 +408,28 @@ async function countCrossings(vs, hosts) {
     if (!tally) return;
     tally[dir]++;
     const data = e.response?.opcode === 2 ? Buffer.from(e.response.payloadData ?? '', 'base64').toString('latin1') : e.response?.payloadData ?? '';
-    for (const [name] of data.matchAll(/\$[A-Za-z]{3,60}/g)) tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] = (tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] ?? 0) + 1;
+    for (const [name] of data.matchAll(/\$[a-z]+[A-Z][A-Za-z]{1,60}/g)) tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] = (tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] ?? 0) + 1;
   };
   cdp.on('Network.webSocketFrameSent', count('toHost'));
   cdp.on('Network.webSocketFrameReceived', count('toWorkbench'));
   await cdp.send('Network.enable');
   const out = {};
   try {
-    for (const [host, label] of hosts) {
-      await host.call('/roundtrip', { prefix: `bmx${label}w`, count: 3 });
+    const pageProbe = await longTaskProbe(vs.page);
+    for (const [host, label, before] of hosts) {
+      const viewProbe = before ? await before() : null;
+      const prefix = `bmx${label.replace(/\W+/g, '')}`;
+      await host.call('/roundtrip', { prefix: `${prefix}w`, count: 3 });
       tally = { toHost: 0, toWorkbench: 0, methods: {} };
+      await pageProbe.start();
+      await viewProbe?.start();
       const t0 = now();
-      const res = await host.call('/roundtrip', { prefix: `bmx${label}`, count: CROSS_COUNT });
+      const res = await host.call('/roundtrip', { prefix, count: CROSS_COUNT });
       const ms = now() - t0;
       const got = tally;
       tally = null;
+      const pageTasks = await pageProbe.stop();
+      const viewTasks = await viewProbe?.stop();
       if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
       // The same time idle: what crosses anyway.
       tally = { toHost: 0, toWorkbench: 0, methods: {} };
@@ -404,6 +439,9 @@ async function countCrossings(vs, hosts) {
       out[label] = {
         toHost: round((got.toHost - idle.toHost) / CROSS_COUNT, 2),
         toWorkbench: round((got.toWorkbench - idle.toWorkbench) / CROSS_COUNT, 2),
+        p50: round(stats(res.times)?.p50),
+        // Long tasks (> 50 ms) the workbench page saw meanwhile, and the Requests webview's own.
+        longTasks: { page: pageTasks, ...(viewTasks ? { view: viewTasks } : {}) },
         idle: { toHost: idle.toHost, toWorkbench: idle.toWorkbench, ms: round(ms) },
         // Calls per round trip (→ workbench to extension host, ← back), the idle ones subtracted.
         methods: Object.fromEntries(Object.entries(got.methods)
@@ -578,7 +616,8 @@ function printTable() {
     ...(fig.floorAuto ? [
       `extension floor (auto path, ${extra.floorAutoModel ?? '?'}): p50 ${ms(fig.floorAuto.p50)} p95 ${ms(fig.floorAuto.p95)} via response.text, p50 ${ms(fig.floorAutoStream?.p50)} via response.stream; a bare extension host → workbench → extension host round trip (setContext) p50 ${ms(fig.hostRoundTrip?.p50)}`,
       ...(fig.crossings ? [
-        `  WebSocket frames per round trip (workbench → extension host / back; ${CROSS_COUNT} requests each, idle rate subtracted): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.toHost} / ${v.toWorkbench}`).join(', ')}`,
+        `  WebSocket frames per round trip (workbench → extension host / back; ${CROSS_COUNT} requests each, idle rate subtracted): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.toHost} / ${v.toWorkbench} (p50 ${ms(v.p50)})`).join(', ')}`,
+        `  long tasks meanwhile (count, sum, longest): ${Object.entries(fig.crossings).map(([k, v]) => `${k}: page ${JSON.stringify(v.longTasks?.page ?? null)}${v.longTasks?.view ? `, Requests webview ${JSON.stringify(v.longTasks.view)}` : ''}`).join('; ')}`,
         ...Object.entries(fig.crossings).map(([k, v]) => `    calls per round trip, ${k}: ${Object.entries(v.methods ?? {}).map(([m, n]) => `${m} ${n}`).join(', ') || '—'}`),
       ] : []),
       ...['text', 'stream'].map((mode) => {
