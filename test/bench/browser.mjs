@@ -413,6 +413,13 @@ async function countCrossings(vs, hosts) {
   cdp.on('Network.webSocketFrameSent', count('toHost'));
   cdp.on('Network.webSocketFrameReceived', count('toWorkbench'));
   await cdp.send('Network.enable');
+  // The renderer's main thread (the workbench, and webviews in its process): busy time.
+  await cdp.send('Performance.enable').catch(() => {});
+  const busy = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics').catch(() => ({ metrics: [] }));
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { task: (m.TaskDuration ?? NaN) * 1000, script: (m.ScriptDuration ?? NaN) * 1000, layout: ((m.LayoutDuration ?? NaN) + (m.RecalcStyleDuration ?? NaN)) * 1000 };
+  };
   const out = {};
   try {
     const pageProbe = await longTaskProbe(vs.page);
@@ -423,23 +430,31 @@ async function countCrossings(vs, hosts) {
       tally = { toHost: 0, toWorkbench: 0, methods: {} };
       await pageProbe.start();
       await viewProbe?.start();
+      const busy0 = await busy();
       const t0 = now();
       const res = await host.call('/roundtrip', { prefix, count: CROSS_COUNT });
       const ms = now() - t0;
       const got = tally;
       tally = null;
+      const busy1 = await busy();
       const pageTasks = await pageProbe.stop();
       const viewTasks = await viewProbe?.stop();
       if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
       // The same time idle: what crosses anyway.
       tally = { toHost: 0, toWorkbench: 0, methods: {} };
+      const idleBusy0 = await busy();
       await sleep(ms);
+      const idleBusy1 = await busy();
       const idle = tally;
       tally = null;
       out[label] = {
         toHost: round((got.toHost - idle.toHost) / CROSS_COUNT, 2),
         toWorkbench: round((got.toWorkbench - idle.toWorkbench) / CROSS_COUNT, 2),
         p50: round(stats(res.times)?.p50),
+        // The renderer's main thread per round trip (ms): all tasks, of which script, style + layout.
+        mainThread: Object.fromEntries(['task', 'script', 'layout'].map((k) => [k, round((busy1[k] - busy0[k]) / CROSS_COUNT, 2)])),
+        // The same, idle for as long, per CROSS_COUNT-th of that time.
+        mainThreadIdle: Object.fromEntries(['task', 'script', 'layout'].map((k) => [k, round((idleBusy1[k] - idleBusy0[k]) / CROSS_COUNT, 2)])),
         // Long tasks (> 50 ms) the workbench page saw meanwhile, and the Requests webview's own.
         longTasks: { page: pageTasks, ...(viewTasks ? { view: viewTasks } : {}) },
         idle: { toHost: idle.toHost, toWorkbench: idle.toWorkbench, ms: round(ms) },
@@ -452,6 +467,7 @@ async function countCrossings(vs, hosts) {
     }
   } finally {
     await cdp.send('Network.disable').catch(() => {});
+    await cdp.send('Performance.disable').catch(() => {});
     await cdp.detach().catch(() => {});
   }
   return out;
@@ -617,6 +633,7 @@ function printTable() {
       `extension floor (auto path, ${extra.floorAutoModel ?? '?'}): p50 ${ms(fig.floorAuto.p50)} p95 ${ms(fig.floorAuto.p95)} via response.text, p50 ${ms(fig.floorAutoStream?.p50)} via response.stream; a bare extension host → workbench → extension host round trip (setContext) p50 ${ms(fig.hostRoundTrip?.p50)}`,
       ...(fig.crossings ? [
         `  WebSocket frames per round trip (workbench → extension host / back; ${CROSS_COUNT} requests each, idle rate subtracted): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.toHost} / ${v.toWorkbench} (p50 ${ms(v.p50)})`).join(', ')}`,
+        `  the renderer's main thread per round trip (all tasks / script / style+layout, ms): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.mainThread?.task} / ${v.mainThread?.script} / ${v.mainThread?.layout} (idle as long: ${v.mainThreadIdle?.task} / ${v.mainThreadIdle?.script} / ${v.mainThreadIdle?.layout})`).join(', ')}`,
         `  long tasks meanwhile (count, sum, longest): ${Object.entries(fig.crossings).map(([k, v]) => `${k}: page ${JSON.stringify(v.longTasks?.page ?? null)}${v.longTasks?.view ? `, Requests webview ${JSON.stringify(v.longTasks.view)}` : ''}`).join('; ')}`,
         ...Object.entries(fig.crossings).map(([k, v]) => `    calls per round trip, ${k}: ${Object.entries(v.methods ?? {}).map(([m, n]) => `${m} ${n}`).join(', ') || '—'}`),
       ] : []),
