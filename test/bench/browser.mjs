@@ -605,6 +605,8 @@ function printTable() {
   row('  extension floor (any extension), p50', fig.floorAuto, '(VS Code host)', fig.peerAuto, null, '');
   row('  ours over the extension floor, p50', fig.oursAuto, '(extension floor)', fig.floorAuto, null, '');
   row('  extension floor, response.stream, p50', fig.floorAutoStream, '(floor, .text)', fig.floorAuto, null, '');
+  const viewOpen = fig.crossings?.['ours, Requests view open'];
+  row(`  ours, Requests view open, p50 of ${CROSS_COUNT}`, viewOpen && { p50: viewOpen.p50 }, '(view closed)', fig.crossings?.ours && { p50: fig.crossings.ours.p50 }, null, '');
   row('request → card text in DOM, p50', fig.oursCard, '(floor: 1 post)', fig.floorOne, le(2), 'issue 10: ≤ 20 ms');
   row(`${BURST} requests at once → all in DOM`, fig.oursBurst, `(floor: ${BURST} posts)`, fig.floorBurst, le(10), 'issue 10: ≤ 1 s');
   row(`click Reject, ${BURST - 1} pending → effect`, fig.oursClick, '(floor click)', fig.floorClick, le(1.2), 'issue 10: ≤ 100 ms');
