@@ -408,7 +408,10 @@ async function countCrossings(vs, hosts) {
     if (!tally) return;
     tally[dir]++;
     const data = e.response?.opcode === 2 ? Buffer.from(e.response.payloadData ?? '', 'base64').toString('latin1') : e.response?.payloadData ?? '';
-    for (const [name] of data.matchAll(/\$[a-z]+[A-Z][A-Za-z]{1,60}/g)) tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] = (tally.methods[`${dir === 'toHost' ? '→' : '←'}${name}`] ?? 0) + 1;
+    const add = (key) => { tally.methods[key] = (tally.methods[key] ?? 0) + 1; };
+    for (const [name] of data.matchAll(/\$[a-z]+[A-Z][A-Za-z]{1,60}/g)) add(`${dir === 'toHost' ? '→' : '←'}${name}`);
+    // What an extension posts to a webview: its messages' `type`.
+    if (data.includes('$postMessage')) for (const [, type] of data.matchAll(/"type\\*"\s*:\s*\\*"([A-Za-z]{2,40})/g)) add(`  postMessage ${type}`);
   };
   cdp.on('Network.webSocketFrameSent', count('toHost'));
   cdp.on('Network.webSocketFrameReceived', count('toWorkbench'));
