@@ -61,7 +61,7 @@ function stats(samples) {
   const s = samples.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return null;
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { p50: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1], n: s.length };
+  return { p50: at(0.5), p95: at(0.95), min: s[0], p25: at(0.25), max: s[s.length - 1], n: s.length };
 }
 
 async function attempt(key, fn) {
@@ -77,7 +77,7 @@ async function attempt(key, fn) {
 // The floor extension's VSIX (packaged with vsce, like the test model extension)
 // ---------------------------------------------------------------------------------------
 function ensureFloorVsix() {
-  const newest = Math.max(...['package.json', 'extension.js', 'README.md'].map((f) => statSync(join(FLOOR_DIR, f)).mtimeMs));
+  const newest = Math.max(...['package.json', 'extension.js', 'mcpFloor.js', 'README.md'].map((f) => statSync(join(FLOOR_DIR, f)).mtimeMs));
   if (existsSync(FLOOR_VSIX) && statSync(FLOOR_VSIX).mtimeMs >= newest) return FLOOR_VSIX;
   mkdirSync(BENCH_ARTIFACTS, { recursive: true });
   const vsce = join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -300,21 +300,180 @@ async function measurePeerConsent(vs, controlDir) {
   return peer;
 }
 
-async function measureAutoPaths(peer, ours) {
+/**
+ * The extension floor of the auto path: the floor extension spawns the same server and answers
+ * its sampling requests through vscode.lm with hand-written JSON-RPC (floor-extension/mcpFloor.js).
+ */
+async function startExtensionFloor(vs, controlDir) {
+  const started = await vs.invoke('benchFloor.mcpStart', { command: process.execPath, args: [SERVER, controlDir], env: { FIXTURE_NAME: 'bench-floor' }, consume: 'text' });
+  extra.floorAutoModel = started.model;
+  return serverControl(controlDir, 'bench-floor', 60000);
+}
+
+async function measureAutoPaths(vs, peer, ours, floor) {
   const peerTimes = [];
   const ourTimes = [];
-  // Alternate the two hosts so both see the same load on this shared machine.
-  const rounds = 2;
+  const floorTimes = [];
+  const floorStreamTimes = [];
+  /** Timestamps the floor extension took (request in → sendRequest resolved → … → answer written). */
+  const inside = [];
+  const rtts = [];
+  // Alternate the hosts so all of them see the same load on this shared machine. The floor is
+  // measured twice per round: reading the reply from `response.text`, then from `response.stream`.
+  const hosts = [[peer, peerTimes, 'peer'], [ours, ourTimes, 'ours']];
+  if (floor) hosts.push([floor, floorTimes, 'floor', 'text'], [floor, floorStreamTimes, 'floorstream', 'stream']);
+  // The order rotates each round: whatever one host leaves behind (a batched audit write, a
+  // collection) falls on each of the others alike.
+  const rounds = 4;
   const per = Math.ceil(RT_COUNT / rounds);
   for (let r = 0; r < rounds; r++) {
-    for (const [host, out, label] of [[peer, peerTimes, 'peer'], [ours, ourTimes, 'ours']]) {
+    for (const [host, out, label, consume] of hosts.map((_, i) => hosts[(i + r) % hosts.length])) {
+      if (consume) await vs.invoke('benchFloor.mcpConsume', consume);
       const res = await host.call('/roundtrip', { prefix: `bmrt${label}${r}`, count: per, warmup: r === 0 ? RT_WARMUP : 2 });
       if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
       out.push(...res.times);
+      // The floor's own timestamps of the measured requests (the last `per`; warm-up excluded).
+      if (consume) inside.push(...(await vs.invoke('benchFloor.mcpTimes')).slice(-per));
     }
+    // A bare extension host → workbench → extension host round trip, in the same rounds.
+    if (floor) rtts.push(...(await vs.invoke('benchFloor.hostRoundTrip', per)).slice(2));
   }
   fig.peerAuto = stats(peerTimes);
   fig.oursAuto = stats(ourTimes);
+  // After the timed rounds (watching the socket costs the browser a little): how many
+  // WebSocket frames cross between the workbench and the extension host per round trip.
+  if (floor) await attempt('crossings', async () => {
+    await vs.invoke('benchFloor.mcpConsume', 'text');
+    fig.crossings = await countCrossings(vs, [
+      [peer, 'peer'], [ours, 'ours'], [floor, 'floor'],
+      // Does an open Requests view put our auto requests on the wire (History, badge)?
+      [ours, 'ours, Requests view open', () => openRequestsPanel(vs).then((frame) => longTaskProbe(frame))],
+    ]);
+  });
+  if (floor) {
+    fig.floorAuto = stats(floorTimes);
+    fig.floorAutoStream = stats(floorStreamTimes);
+    fig.hostRoundTrip = stats(rtts);
+    // Where the floor's time goes, inside its extension host (same clock as the server's).
+    const of = (mode, f) => stats(inside.filter((t) => t.mode === mode).map(f));
+    fig.floorAutoSplit = Object.fromEntries(['text', 'stream'].map((mode) => [mode, {
+      sendRequest: of(mode, (t) => t.started - t.in),
+      firstPart: of(mode, (t) => (t.first ?? t.end) - t.started),
+      restOfReply: of(mode, (t) => t.end - (t.first ?? t.end)),
+      answerWritten: of(mode, (t) => t.out - t.end),
+      inToOut: of(mode, (t) => t.out - t.in),
+    }]));
+  }
+}
+
+/** Long tasks in a page or frame between start() and stop(): { n, ms (their sum), longest }. */
+async function longTaskProbe(target) {
+  await target.evaluate(() => {
+    if (window.__benchLongTasks) return;
+    window.__benchLongTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__benchLongTasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask' });
+    } catch { /* not supported: none counted */ }
+  });
+  let since = 0;
+  return {
+    start: async () => { since = await target.evaluate(frameNow); },
+    stop: async () => {
+      await sleep(100); // the observer reports a task after it ends
+      return target.evaluate((s) => {
+        const t = window.__benchLongTasks.filter((x) => x.start + x.duration >= s);
+        return { n: t.length, ms: Math.round(t.reduce((a, x) => a + x.duration, 0)), longest: Math.round(t.reduce((a, x) => Math.max(a, x.duration), 0)) };
+      }, since);
+    },
+  };
+}
+
+/**
+ * Counts the WebSocket frames between the page (the workbench) and code-server (the extension
+ * host; the remote agent's management connection is idle meanwhile) while each host answers
+ * CROSS_COUNT sampling requests one after the other, through the DevTools protocol. A frame is
+ * one crossing: the remote protocol writes every message of one tick in one frame. The idle
+ * rate (acknowledgements, keep-alives), measured for as long, is subtracted.
+ * Returns per host: { toHost, toWorkbench } frames per request (sent = workbench → host).
+ */
+const CROSS_COUNT = 40;
+async function countCrossings(vs, hosts) {
+  const cdp = await vs.page.context().newCDPSession(vs.page);
+  let tally = null;
+  // The remote protocol's request messages carry the method's name ($acceptResponsePart, …) in
+  // clear: counted per direction, they say which calls cross.
+  const count = (dir) => (e) => {
+    if (!tally) return;
+    tally[dir]++;
+    const data = e.response?.opcode === 2 ? Buffer.from(e.response.payloadData ?? '', 'base64').toString('latin1') : e.response?.payloadData ?? '';
+    const add = (key) => { tally.methods[key] = (tally.methods[key] ?? 0) + 1; };
+    for (const [name] of data.matchAll(/\$[a-z]+[A-Z][A-Za-z]{1,60}/g)) add(`${dir === 'toHost' ? '→' : '←'}${name}`);
+    // What an extension posts to a webview: its messages' `type`.
+    if (data.includes('$postMessage')) for (const [, type] of data.matchAll(/"type\\*"\s*:\s*\\*"([A-Za-z]{2,40})/g)) add(`  postMessage ${type}`);
+  };
+  cdp.on('Network.webSocketFrameSent', count('toHost'));
+  cdp.on('Network.webSocketFrameReceived', count('toWorkbench'));
+  await cdp.send('Network.enable');
+  // The renderer's main thread (the workbench, and webviews in its process): busy time.
+  await cdp.send('Performance.enable').catch(() => {});
+  const busy = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics').catch(() => ({ metrics: [] }));
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { task: (m.TaskDuration ?? NaN) * 1000, script: (m.ScriptDuration ?? NaN) * 1000, layout: ((m.LayoutDuration ?? NaN) + (m.RecalcStyleDuration ?? NaN)) * 1000 };
+  };
+  const out = {};
+  try {
+    const pageProbe = await longTaskProbe(vs.page);
+    for (const [host, label, before] of hosts) {
+      const viewProbe = before ? await before() : null;
+      const prefix = `bmx${label.replace(/\W+/g, '')}`;
+      await host.call('/roundtrip', { prefix: `${prefix}w`, count: 3 });
+      tally = { toHost: 0, toWorkbench: 0, methods: {} };
+      await pageProbe.start();
+      await viewProbe?.start();
+      const busy0 = await busy();
+      const t0 = now();
+      const res = await host.call('/roundtrip', { prefix, count: CROSS_COUNT });
+      const ms = now() - t0;
+      const got = tally;
+      tally = null;
+      const busy1 = await busy();
+      const pageTasks = await pageProbe.stop();
+      const viewTasks = await viewProbe?.stop();
+      if (res.errors.length) throw new Error(`${host.name}: ${res.errors.join('; ')}`);
+      // The same time idle: what crosses anyway.
+      tally = { toHost: 0, toWorkbench: 0, methods: {} };
+      const idleBusy0 = await busy();
+      await sleep(ms);
+      const idleBusy1 = await busy();
+      const idle = tally;
+      tally = null;
+      out[label] = {
+        toHost: round((got.toHost - idle.toHost) / CROSS_COUNT, 2),
+        toWorkbench: round((got.toWorkbench - idle.toWorkbench) / CROSS_COUNT, 2),
+        p50: round(stats(res.times)?.p50),
+        // The renderer's main thread per round trip (ms): all tasks, of which script, style + layout.
+        mainThread: Object.fromEntries(['task', 'script', 'layout'].map((k) => [k, round((busy1[k] - busy0[k]) / CROSS_COUNT, 2)])),
+        // The same, idle for as long, per CROSS_COUNT-th of that time.
+        mainThreadIdle: Object.fromEntries(['task', 'script', 'layout'].map((k) => [k, round((idleBusy1[k] - idleBusy0[k]) / CROSS_COUNT, 2)])),
+        // Long tasks (> 50 ms) the workbench page saw meanwhile, and the Requests webview's own.
+        longTasks: { page: pageTasks, ...(viewTasks ? { view: viewTasks } : {}) },
+        idle: { toHost: idle.toHost, toWorkbench: idle.toWorkbench, ms: round(ms) },
+        // Calls per round trip (→ workbench to extension host, ← back), the idle ones subtracted.
+        methods: Object.fromEntries(Object.entries(got.methods)
+          .map(([k, v]) => [k, round((v - (idle.methods[k] ?? 0)) / CROSS_COUNT, 2)])
+          .filter(([, v]) => v >= 0.05)
+          .sort((a, b) => b[1] - a[1])),
+      };
+    }
+  } finally {
+    await cdp.send('Network.disable').catch(() => {});
+    await cdp.send('Performance.disable').catch(() => {});
+    await cdp.detach().catch(() => {});
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -428,6 +587,7 @@ async function measurePanel(vs, review) {
 // The table
 // ---------------------------------------------------------------------------------------
 const ms = (x) => (x == null ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+const spread = (s) => (s ? [s.min, s.p25, s.p50].map(ms).join(' / ') : '—');
 const p50 = (s) => (s && typeof s === 'object' ? s.p50 : s ?? null);
 
 function printTable() {
@@ -445,6 +605,11 @@ function printTable() {
 
   row('auto-path sampling round trip, p50', fig.oursAuto, '(VS Code host)', fig.peerAuto, le(1.0), '');
   row('auto-path sampling round trip, p95', fig.oursAuto && { p50: fig.oursAuto.p95 }, '(VS Code host)', fig.peerAuto && { p50: fig.peerAuto.p95 }, null, '');
+  row('  extension floor (any extension), p50', fig.floorAuto, '(VS Code host)', fig.peerAuto, null, '');
+  row('  ours over the extension floor, p50', fig.oursAuto, '(extension floor)', fig.floorAuto, null, '');
+  row('  extension floor, response.stream, p50', fig.floorAutoStream, '(floor, .text)', fig.floorAuto, null, '');
+  const viewOpen = fig.crossings?.['ours, Requests view open'];
+  row(`  ours, Requests view open, p50 of ${CROSS_COUNT}`, viewOpen && { p50: viewOpen.p50 }, '(view closed)', fig.crossings?.ours && { p50: fig.crossings.ours.p50 }, null, '');
   row('request → card text in DOM, p50', fig.oursCard, '(floor: 1 post)', fig.floorOne, le(2), 'issue 10: ≤ 20 ms');
   row(`${BURST} requests at once → all in DOM`, fig.oursBurst, `(floor: ${BURST} posts)`, fig.floorBurst, le(10), 'issue 10: ≤ 1 s');
   row(`click Reject, ${BURST - 1} pending → effect`, fig.oursClick, '(floor click)', fig.floorClick, le(1.2), 'issue 10: ≤ 100 ms');
@@ -468,6 +633,20 @@ function printTable() {
   const details = [
     `floor: 1 item p50 ${ms(p50(fig.floorOne))} (min ${ms(fig.floorOne?.min)}), ${BURST} posts p50 ${ms(p50(fig.floorBurst))}, click p50 ${ms(p50(fig.floorClick))} (in page ${ms(p50(fig.floorClickInPage))})`,
     `auto path: ours p50 ${ms(fig.oursAuto?.p50)} p95 ${ms(fig.oursAuto?.p95)}; VS Code p50 ${ms(fig.peerAuto?.p50)} p95 ${ms(fig.peerAuto?.p95)} (measured by the server: request sent → result received)`,
+    `auto path, min / p25 / p50: ours ${spread(fig.oursAuto)}; VS Code ${spread(fig.peerAuto)}; extension floor ${spread(fig.floorAuto)} (.stream ${spread(fig.floorAutoStream)}); bare round trip ${spread(fig.hostRoundTrip)}`,
+    ...(fig.floorAuto ? [
+      `extension floor (auto path, ${extra.floorAutoModel ?? '?'}): p50 ${ms(fig.floorAuto.p50)} p95 ${ms(fig.floorAuto.p95)} via response.text, p50 ${ms(fig.floorAutoStream?.p50)} via response.stream; a bare extension host → workbench → extension host round trip (setContext) p50 ${ms(fig.hostRoundTrip?.p50)}`,
+      ...(fig.crossings ? [
+        `  WebSocket frames per round trip (workbench → extension host / back; ${CROSS_COUNT} requests each, idle rate subtracted): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.toHost} / ${v.toWorkbench} (p50 ${ms(v.p50)})`).join(', ')}`,
+        `  the renderer's main thread per round trip (all tasks / script / style+layout, ms): ${Object.entries(fig.crossings).map(([k, v]) => `${k} ${v.mainThread?.task} / ${v.mainThread?.script} / ${v.mainThread?.layout} (idle as long: ${v.mainThreadIdle?.task} / ${v.mainThreadIdle?.script} / ${v.mainThreadIdle?.layout})`).join(', ')}`,
+        `  long tasks meanwhile (count, sum, longest): ${Object.entries(fig.crossings).map(([k, v]) => `${k}: page ${JSON.stringify(v.longTasks?.page ?? null)}${v.longTasks?.view ? `, Requests webview ${JSON.stringify(v.longTasks.view)}` : ''}`).join('; ')}`,
+        ...Object.entries(fig.crossings).map(([k, v]) => `    calls per round trip, ${k}: ${Object.entries(v.methods ?? {}).map(([m, n]) => `${m} ${n}`).join(', ') || '—'}`),
+      ] : []),
+      ...['text', 'stream'].map((mode) => {
+        const sp = fig.floorAutoSplit?.[mode] ?? {};
+        return `  inside the floor's extension host (${mode}, p50): request in → sendRequest resolved ${ms(sp.sendRequest?.p50)}, → first part ${ms(sp.firstPart?.p50)}, → end of reply ${ms(sp.restOfReply?.p50)}, → answer written ${ms(sp.answerWritten?.p50)}; in → out ${ms(sp.inToOut?.p50)}`;
+      }),
+    ] : []),
     `VS Code consent toast ${ms(fig.peerToast)} after the request${extra.peerToastText ? `: "${extra.peerToastText.replace(/\s+/g, ' ').slice(0, 120)}…"` : ''}`,
     `longest webview tasks: ${JSON.stringify(extra.longestTasks ?? {})}`,
     `clock offsets (ms): ${JSON.stringify(extra.clock)}`,
@@ -531,7 +710,7 @@ async function main() {
   try {
     log('starting code-server (builds the VSIX unless E2E_SKIP_BUILD=1)…');
     const options = {
-      label: 'bench',
+      label: `bench-${process.pid}`,
       extraVsixes: [floorVsix],
       env: { BENCH_CONTROL_DIR: controlDir },
       files: { '.vscode/mcp.json': JSON.stringify({ servers: { 'bench-peer': serverEntry('bench-peer') } }, null, 2) },
@@ -543,9 +722,10 @@ async function main() {
       },
     };
     // A loaded machine sometimes misses the harness' start-up deadlines: one more try. The
-    // harness keeps a failed start's folder for debugging; this run removes its own.
+    // harness keeps a failed start's folder for debugging; this run removes its own (named
+    // after this process: other benchmark runs on the machine keep theirs).
     const runsDir = join(tmpdir(), 'mcp-approval-host-e2e');
-    const runFolders = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n.startsWith('bench-')) : []);
+    const runFolders = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n.startsWith(`bench-${process.pid}-`)) : []);
     const before = new Set(runFolders());
     vs = await startVsCode(options).catch(async (err) => {
       log(`VS Code did not start (${String(err?.message ?? err).split('\n')[0]}); trying once more`);
@@ -569,9 +749,12 @@ async function main() {
       log('VS Code\'s own MCP host: consent toast…');
       await attempt('peerToast', async () => { peer = await measurePeerConsent(vs, controlDir); });
       await attempt('oursAuto', async () => { ours = await serverControl(controlDir, 'bench-auto', 60000); });
+      let floor;
+      await attempt('floorAuto', async () => { floor = await startExtensionFloor(vs, controlDir); });
       log('auto paths, side by side…');
-      if (peer && ours) await attempt('autoPaths', () => measureAutoPaths(peer, ours));
+      if (peer && ours) await attempt('autoPaths', () => measureAutoPaths(vs, peer, ours, floor));
       else missing.autoPaths = 'a host did not connect to the benchmark server';
+      if (floor) await vs.invoke('benchFloor.mcpStop').catch((err) => extra.notes.push(`benchFloor.mcpStop: ${err.message}`));
     }
 
     if (PHASES.has('panel')) log('our Requests panel…');
@@ -608,7 +791,11 @@ async function main() {
   mkdirSync(BENCH_ARTIFACTS, { recursive: true });
   writeFileSync(join(BENCH_ARTIFACTS, 'browser.json'), JSON.stringify({ date: new Date().toISOString(), fig, missing, extra, seconds: round((now() - started) / 1000) }, null, 2));
   console.log(`\n(${round((now() - started) / 1000)} s; figures in artifacts/bench/browser.json)`);
-  const required = ['floorOne', 'floorBurst', 'floorClick', 'peerToast', 'peerAuto', 'oursAuto', 'oursCard', 'oursBurst', 'oursClick', 'oursBig'];
+  const required = [
+    ...(PHASES.has('floor') ? ['floorOne', 'floorBurst', 'floorClick'] : []),
+    ...(PHASES.has('peer') ? ['peerToast', 'peerAuto', 'oursAuto', 'floorAuto'] : []),
+    ...(PHASES.has('panel') ? ['oursCard', 'oursBurst', 'oursClick', 'oursBig'] : []),
+  ];
   const absent = required.filter((k) => fig[k] == null);
   if (absent.length) {
     console.log(`could not measure: ${absent.join(', ')}`);

@@ -7,11 +7,22 @@
 //   benchFloor.clear                → empties the list
 // Each item is `<marker> …` plus a "Reject" button; a click goes to the extension, which
 // posts "rejected" back, and the webview then drops the button (the click's round trip).
+//
+// It is also the floor of the AUTO PATH: the least an extension can do to answer an MCP
+// server's `sampling/createMessage` through `vscode.lm` (see mcpFloor.js):
+//   benchFloor.mcpStart({ command, args, env, consume }) → spawns the server, initializes it,
+//                                     answers its sampling requests; resolves { pid, model }
+//   benchFloor.mcpConsume('text' | 'stream') → how the reply is read (response.text or .stream)
+//   benchFloor.mcpTimes()             → per-request timestamps taken here, then cleared
+//   benchFloor.mcpStop()              → ends the server (also on deactivate)
+//   benchFloor.hostRoundTrip(count)   → times `count` bare extension host → workbench → extension
+//                                     host round trips (setContext), in ms
 'use strict';
 
 const vscode = require('vscode');
 const { performance } = require('node:perf_hooks');
 const crypto = require('node:crypto');
+const mcpFloor = require('./mcpFloor.js');
 
 const now = () => performance.timeOrigin + performance.now();
 const pad = (i) => String(i).padStart(4, '0');
@@ -94,6 +105,21 @@ async function post(prefix, count, start = 0) {
   return { t0, sentAt };
 }
 
+/**
+ * One bare round trip from this extension host to the workbench and back: `setContext` runs in
+ * the workbench (MainThreadCommands) and answers. What one crossing pair costs here.
+ */
+async function hostRoundTrip(count = 50) {
+  const n = Math.max(1, Math.min(1000, Number(count) || 50));
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    await vscode.commands.executeCommand('setContext', 'benchFloor.tick', i);
+    times.push(now() - t);
+  }
+  return times;
+}
+
 /** @param {vscode.ExtensionContext} context */
 function activate(context) {
   context.subscriptions.push(
@@ -101,6 +127,12 @@ function activate(context) {
     vscode.commands.registerCommand('benchFloor.post', post),
     vscode.commands.registerCommand('benchFloor.clear', async () => { if (panel) await panel.webview.postMessage({ type: 'clear' }); return true; }),
     { dispose: () => panel?.dispose() },
+    vscode.commands.registerCommand('benchFloor.mcpStart', mcpFloor.start),
+    vscode.commands.registerCommand('benchFloor.mcpConsume', mcpFloor.consume),
+    vscode.commands.registerCommand('benchFloor.mcpTimes', mcpFloor.takeTimes),
+    vscode.commands.registerCommand('benchFloor.mcpStop', mcpFloor.stop),
+    vscode.commands.registerCommand('benchFloor.hostRoundTrip', hostRoundTrip),
+    { dispose: mcpFloor.stop },
   );
 }
 
