@@ -8,8 +8,13 @@
  * their `label` (set on the inner control); checkboxes and buttons from their
  * text. Radio buttons are native inputs: the library's radio exposes no radio
  * role, and the tests and screen readers need one.
+ *
+ * Parts of every sampling card are native elements styled with theme colours
+ * (the model picker, the "edited" badge): the library's select lays out its
+ * closed drop-down (a forced layout and a scrollable) on every render, and a
+ * card is built while a person waits for it (about 3 ms of the webview's
+ * thread per card for the select alone, measured in Chromium).
  */
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -141,9 +146,18 @@ export function select(label: string, options: readonly SelectOption[], value: s
   return named(el, label);
 }
 
-/** Replaces a select's options, keeping `value` selected when it is one of them. */
+/**
+ * A native drop-down list (a combobox) named `label`, themed like VS Code's
+ * own; for a select on every card, where the library's costs too much (see above).
+ */
+export function nativeSelect(label: string, className: string): ValueControl {
+  return h('select', { class: `native-select ${className}`, 'aria-label': label });
+}
+
+/** Replaces a select's options (library or native), keeping `value` selected when it is one of them. */
 export function setOptions(el: ValueControl, options: readonly SelectOption[], value: string | undefined): void {
-  el.replaceChildren(...options.map((o) => h('vscode-option', { value: o.value, title: o.title, selected: o.value === value }, o.label)));
+  const tag = el instanceof HTMLSelectElement ? 'option' : 'vscode-option';
+  el.replaceChildren(...options.map((o) => h(tag, { value: o.value, title: o.title, selected: o.value === value }, o.label)));
   if (value !== undefined) el.value = value;
 }
 
@@ -165,9 +179,9 @@ export function radioGroup(labelId: string, name: string, options: readonly Sele
   return { element, radios };
 }
 
-/** A small badge (e.g. "edited"). */
+/** A small badge (e.g. "edited"), in the theme's badge colours. */
 export function badge(text: string, title: string, className: string): HTMLElement {
-  return h('vscode-badge', { class: className, title }, text);
+  return h('span', { class: `badge ${className}`, title }, text);
 }
 
 /** A spinner with an accessible name. */

@@ -151,13 +151,16 @@ export class RequestsPanel {
     for (const card of this.store.cards.values()) {
       let slot = this.slots.get(card.id);
       const wantFull = index < FULL_CARDS || slot?.pinned === true;
+      // Full cards are the expensive part: build a few per frame, the rest next frame.
+      const fullNow = wantFull && !slot?.view && this.removed === 0 && (index === 0 || performance.now() - started < FRAME_BUDGET_MS);
       if (!slot) {
-        slot = { element: compactCard(card, index, () => this.open(card.id)), pinned: false, dirty: false };
+        // A card shown in full at once is built in full straight away (no compact row first).
+        const view = fullNow ? createView(card) : undefined;
+        slot = { element: view?.element ?? compactCard(card, index, () => this.open(card.id)), view, pinned: false, dirty: false };
         this.slots.set(card.id, slot);
-      }
-      if (wantFull && !slot.view) {
-        // Full cards are the expensive part: build a few per frame, the rest next frame.
-        if (this.removed === 0 && (performance.now() - started < FRAME_BUDGET_MS || index === 0)) {
+        if (wantFull && !view) deferred = true;
+      } else if (wantFull && !slot.view) {
+        if (fullNow) {
           const view = createView(card);
           slot.element.replaceWith(view.element);
           slot.element = view.element;

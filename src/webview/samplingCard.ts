@@ -13,6 +13,10 @@ import { EditableTextView } from './sampling/text';
 
 type SamplingRequestCard = RequestCard & { kind: 'sampling' };
 
+/** The card's actions, in the order they sit in its button row. */
+const BUTTON_ORDER = ['run', 'stop', 'send', 'reject', 'returnError', 'alwaysAllow', 'dismiss'] as const;
+type ButtonKey = (typeof BUTTON_ORDER)[number];
+
 const POLICY_TEXT: Record<SamplingCard['policy'], string> = {
   ask: 'you review the prompt and the completion',
   approvePrompt: 'the prompt runs at once; you review the completion',
@@ -48,7 +52,9 @@ class SamplingCardView implements CardView {
   private readonly maxTokens: MaxTokensField;
   private readonly picker: ModelPicker;
   private readonly completion: CompletionSection;
-  private readonly buttons: Record<'run' | 'stop' | 'send' | 'reject' | 'returnError' | 'alwaysAllow' | 'dismiss', HTMLElement>;
+  /** The action row; each button is built the first time it is shown (a review card shows three of seven). */
+  private readonly actions = h('div', { class: 'button-row sampling-actions' });
+  private readonly buttons: Partial<Record<ButtonKey, HTMLElement>> = {};
 
   constructor(card: SamplingRequestCard) {
     this.card = card;
@@ -60,7 +66,6 @@ class SamplingCardView implements CardView {
     this.maxTokens = new MaxTokensField(s.maxTokens, this.drafts, onChange);
     this.picker = new ModelPicker(this.drafts);
     this.completion = new CompletionSection(this.drafts, openFull);
-    this.buttons = this.createButtons();
     const prompt = h(
       'section',
       { class: 'section prompt' },
@@ -68,10 +73,8 @@ class SamplingCardView implements CardView {
       h('div', { class: 'system-prompt' }, h('div', { class: 'role' }, icon('gear'), ' System prompt', s.systemPrompt.present ? '' : h('span', { class: 'muted' }, ' · none sent; you may add one'), this.system.head), this.system.element),
       renderMessages(s.messages, { drafts: this.drafts, openFull, onChange }, this.editors),
     );
-    const b = this.buttons;
-    const actions = h('div', { class: 'button-row sampling-actions' }, b.run, b.stop, b.send, b.reject, b.returnError, b.alwaysAllow, b.dismiss);
     const hint = h('p', { class: 'muted keys' }, 'Ctrl+Enter: Run or Send · Escape: Stop');
-    const body = h('div', { class: 'card-body sampling' }, this.status, this.banners, prompt, renderParameters(s, this.maxTokens, openFull), renderTools(s, openFull), this.picker.element, this.completion.element, actions, hint);
+    const body = h('div', { class: 'card-body sampling' }, this.status, this.banners, prompt, renderParameters(s, this.maxTokens, openFull), renderTools(s, openFull), this.picker.element, this.completion.element, this.actions, hint);
     this.element = cardFrame(card, 'Sampling request', body);
     this.element.addEventListener('keydown', (e) => this.onKey(e));
     this.update(card);
@@ -112,16 +115,37 @@ class SamplingCardView implements CardView {
     this.element.remove();
   }
 
-  private createButtons(): SamplingCardView['buttons'] {
-    return {
-      run: button('Run', () => this.run()),
-      stop: button('Stop', () => this.act({ type: 'stop' })),
-      send: button('Send', () => this.send()),
-      reject: button('Reject', () => this.act({ type: 'reject' }), { secondary: true }),
-      returnError: button('Return error', () => this.act({ type: 'returnError' }), { secondary: true, title: 'Answer the server with the error shown' }),
-      alwaysAllow: button('Always allow this server', () => this.act({ type: 'alwaysAllow' }), { secondary: true, title: 'Set samplingPolicy "auto" for this server in its settings entry' }),
-      dismiss: button('Dismiss', () => post({ type: 'dismiss', id: this.card.id }), { secondary: true }),
-    };
+  private createButton(key: ButtonKey): HTMLElement {
+    switch (key) {
+      case 'run':
+        return button('Run', () => this.run());
+      case 'stop':
+        return button('Stop', () => this.act({ type: 'stop' }));
+      case 'send':
+        return button('Send', () => this.send());
+      case 'reject':
+        return button('Reject', () => this.act({ type: 'reject' }), { secondary: true });
+      case 'returnError':
+        return button('Return error', () => this.act({ type: 'returnError' }), { secondary: true, title: 'Answer the server with the error shown' });
+      case 'alwaysAllow':
+        return button('Always allow this server', () => this.act({ type: 'alwaysAllow' }), { secondary: true, title: 'Set samplingPolicy "auto" for this server in its settings entry' });
+      case 'dismiss':
+        return button('Dismiss', () => post({ type: 'dismiss', id: this.card.id }), { secondary: true });
+    }
+  }
+
+  /** Shows or hides one action; a button never shown is never built. Returns it when shown. */
+  private showButton(key: ButtonKey, shown: boolean): HTMLElement | undefined {
+    let b = this.buttons[key];
+    if (!b) {
+      if (!shown) return undefined;
+      b = this.buttons[key] = this.createButton(key);
+      // Keep the row in BUTTON_ORDER whatever order the buttons are first shown in.
+      const next = BUTTON_ORDER.slice(BUTTON_ORDER.indexOf(key) + 1).find((k) => this.buttons[k]);
+      this.actions.insertBefore(b, next ? (this.buttons[next] ?? null) : null);
+    }
+    b.hidden = !shown;
+    return shown ? b : undefined;
   }
 
   private run(): void {
@@ -158,17 +182,18 @@ class SamplingCardView implements CardView {
   private refreshButtons(): void {
     const s = this.card.sampling;
     const open = !this.card.closed;
-    const b = this.buttons;
     const canRun = open && s.phase !== 'running' && s.models.length > 0 && this.maxTokens.value() !== undefined;
-    b.run.hidden = !open || s.phase === 'running';
-    setDisabled(b.run, !canRun);
-    setPrimary(b.run, s.phase !== 'completed');
-    b.stop.hidden = !open || s.phase !== 'running';
-    b.send.hidden = !open || s.phase !== 'completed';
-    b.reject.hidden = !open;
-    b.returnError.hidden = !open || !(s.phase === 'error' || (s.phase === 'review' && s.models.length === 0));
-    b.alwaysAllow.hidden = !open || s.policy === 'auto' || s.alwaysAllowed === true;
-    b.dismiss.hidden = open;
+    const run = this.showButton('run', open && s.phase !== 'running');
+    if (run) {
+      setDisabled(run, !canRun);
+      setPrimary(run, s.phase !== 'completed');
+    }
+    this.showButton('stop', open && s.phase === 'running');
+    this.showButton('send', open && s.phase === 'completed');
+    this.showButton('reject', open);
+    this.showButton('returnError', open && (s.phase === 'error' || (s.phase === 'review' && s.models.length === 0)));
+    this.showButton('alwaysAllow', open && s.policy !== 'auto' && s.alwaysAllowed !== true);
+    this.showButton('dismiss', !open);
   }
 
   private renderStatus(): void {

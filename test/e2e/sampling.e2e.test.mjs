@@ -117,9 +117,13 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     assert.match(text, /Preselected: First available model/);
     assert.equal(vs.modelLog().filter((e) => e.event === 'request').length, 0, 'nothing is sent to a model before Run');
     await vs.screenshot('sampling-review-dark');
+    // The card's actions, in row order (each button is built the first time it is shown).
+    const actions = async () => (await card.locator('.sampling-actions').getByRole('button').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(await actions(), ['Run', 'Reject', 'Always allow this server']);
     await button(card, 'Run').click();
     await waitCompletion(card, '[e2e-fast] reply to: Hello from e2e');
     await waitFor(() => button(card, 'Send').isVisible(), 10000);
+    assert.deepEqual(await actions(), ['Run', 'Send', 'Reject', 'Always allow this server'], 'Send is built between Run and Reject');
     await button(card, 'Send').scrollIntoViewIfNeeded();
     await vs.screenshot('sampling-completion-dark');
     await button(card, 'Send').click();

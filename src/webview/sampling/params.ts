@@ -1,5 +1,5 @@
 import type { MaxTokensView, ModelOption, SamplingCard } from '../../shared/samplingProtocol';
-import { select, setOptions, textField, type ValueControl } from '../components';
+import { nativeSelect, setOptions, textField, type ValueControl } from '../components';
 import { h, icon } from '../dom';
 import type { DraftStore } from './drafts';
 import { collapsibleText, editedTag, type OpenFull } from './text';
@@ -124,7 +124,7 @@ export class ModelPicker {
 
   constructor(drafts: DraftStore) {
     this.chosen = drafts.draft.modelId;
-    this.dropdown = select('Model', [], undefined, { className: 'model-picker' });
+    this.dropdown = nativeSelect('Model', 'model-picker');
     this.dropdown.addEventListener('change', () => {
       this.chosen = this.dropdown.value;
       drafts.update({ modelId: this.chosen });
