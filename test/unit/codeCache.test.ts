@@ -63,6 +63,19 @@ describe('requireWithCodeCache', () => {
     assert.ok(size > first, `the cache grew from ${first} bytes (got ${size})`);
   });
 
+  it("gives the file the require it is passed (dist/sdk.js's ./zod.js is the core's instance)", () => {
+    const file = path.join(dir, 'user.js');
+    writeFileSync(file, "const shared = require('./shared.js');\nconst os = require('node:os');\nmodule.exports = { shared, eol: os.EOL };\n");
+    const instance = { one: true };
+    const asked: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const req = (id: string): unknown => (asked.push(id), id === './shared.js' ? instance : require(id));
+    const mod = requireWithCodeCache<{ shared: unknown; eol: string }>(file, path.join(dir, 'cache5'), () => assert.fail('fallback used'), 60_000, req);
+    assert.equal(mod.shared, instance);
+    assert.equal(typeof mod.eol, 'string');
+    assert.deepEqual(asked, ['./shared.js', 'node:os']);
+  });
+
   it('falls back to require without a storage folder or when the file cannot be read', () => {
     assert.equal(requireWithCodeCache(path.join(dir, 'x.js'), undefined, () => 'plain'), 'plain');
     assert.equal(requireWithCodeCache(path.join(dir, 'missing.js'), path.join(dir, 'c3'), () => 'plain'), 'plain');
