@@ -1,9 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type ListResourceTemplatesResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type ServerCapabilities, type Tool, type Transport } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
 import { Disposable } from './disposable';
 import { ConnectionGoneError, describeError, toProtocolError } from './errors';
-import { Deadline, IdleWatchdog, settledWithin, traceMessages } from './connectionSupport';
+import { Deadline, IdleWatchdog, linkedSignal, settledWithin, traceMessages } from './connectionSupport';
 import { Emitter } from './events';
 import type { HostOAuthProvider } from './auth/oauthProvider';
 import { withAuthorization } from './auth/signIn';
@@ -77,8 +78,11 @@ export class McpConnection extends Disposable {
   private readonly _onDidChangePending = this._register(new Emitter<number>());
   private closing = false;
   private closed = false;
-  /** Aborted when the connection goes away: pending handlers see it in their signal. */
-  private readonly lifetime = new AbortController();
+  /**
+   * Aborted when the connection goes away: pending handlers see it in their signal. It carries one `linkedSignal` listener per request in
+   * flight (removed as each ends): many at once is not a leak, so Node must not warn about it.
+   */
+  private readonly lifetime = unlimitedListeners(new AbortController());
 
   private constructor(
     readonly config: ServerConfig,
@@ -220,13 +224,15 @@ export class McpConnection extends Disposable {
   /** Runs a handler with the request's context; every failure becomes a JSON-RPC error. */
   private async answer<T>(requestId: string | number, signal: AbortSignal, handler: (ctx: ServerRequestContext) => Promise<T>): Promise<T> {
     const info = this.client.getServerVersion();
+    // Aborted when the server cancels or the connection ends; unlinked from the connection's lifetime once answered.
+    const linked = this.closed ? { signal: AbortSignal.abort(), dispose: () => {} } : linkedSignal(signal, this.lifetime.signal);
     const context: ServerRequestContext = {
       server: this.config.name,
       serverInfo: info ? { name: info.name, version: info.version, title: info.title } : undefined,
       era: this.client.getProtocolEra(),
       requestId,
       toolCalls: [...this.inFlightCalls.values()],
-      signal: this.closed ? AbortSignal.abort() : AbortSignal.any([signal, this.lifetime.signal]),
+      signal: linked.signal,
     };
     this.pendingServerRequests++;
     this._onDidChangePending.fire(this.pendingServerRequests);
@@ -235,6 +241,7 @@ export class McpConnection extends Disposable {
     } catch (err) {
       throw toProtocolError(err);
     } finally {
+      linked.dispose();
       this.pendingServerRequests--;
       this._onDidChangePending.fire(this.pendingServerRequests);
     }
@@ -288,7 +295,8 @@ export class McpConnection extends Disposable {
     const watchdog = new IdleWatchdog(options.idleTimeoutMs, () => controller.abort(new Error(`timed out after ${Math.round(options.idleTimeoutMs / 1000)} s without progress`)));
     const pendingListener = this._onDidChangePending.event((n) => (n > 0 ? watchdog.pause() : watchdog.resume()));
     if (this.pendingServerRequests > 0) watchdog.pause();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const linked = options.signal ? linkedSignal(options.signal, controller.signal) : undefined;
+    const signal = linked?.signal ?? controller.signal;
     try {
       // A 403 insufficient_scope mid-call makes the SDK start a step-up sign-in.
       const result = await withAuthorization(this.auth, () =>
@@ -312,6 +320,7 @@ export class McpConnection extends Disposable {
       if (err instanceof SdkError && err.code === SdkErrorCode.ConnectionClosed) throw new Error(`Tool "${name}" got no answer: the server closed the connection (it stopped or crashed)`);
       throw err;
     } finally {
+      linked?.dispose();
       watchdog.dispose();
       pendingListener.dispose();
       this.inFlightCalls.delete(id);
@@ -388,4 +397,9 @@ type OpenStep = 'handshake' | 'lists';
 function opened(outcome: OpenOutcome): McpConnection {
   if (outcome.ok) return outcome.connection;
   throw outcome.error;
+}
+
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

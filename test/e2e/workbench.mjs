@@ -80,7 +80,9 @@ export function makeApi(vs, settings) {
         } catch (err) {
           if (attempt >= 3) throw err;
           // Focus may sit somewhere that swallows F1: move it to the workbench and retry.
-          await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
+          // A modal editor (code-server 1.139 opens Settings as a modal) covers the status bar: Escape first.
+          await page.keyboard.press('Escape');
+          await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 }, timeout: 2000 }).catch(() => {});
         }
       }
       const row = await api.quickPickRow(title, { exact });

@@ -3,6 +3,7 @@
 // era) and v2 (modern era, input_required rounds) fixture servers over stdio.
 // A scripted "person" acts on the cards; a scripted model runner answers.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import type { RequestBroker, BrokerEntry } from '../../src/host/requests/broker';
 import type { SamplingAction, SamplingCard } from '../../src/shared/samplingProtocol';
@@ -135,6 +136,37 @@ for (const [label, script, era] of [
       assert.equal(first.toolMode, 'auto');
       assert.equal(rig.broker.history()[0].outcome, 'sent');
       rig.runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
+    });
+
+    it('stops a running model when the tool call is cancelled, and leaves no listener on the connection', async () => {
+      rig.setPolicy('auto');
+      rig.person = () => undefined;
+      const lifetime = (rig.h.manager.get('fx')!.connection as unknown as { lifetime: AbortController }).lifetime.signal;
+      const before = getEventListeners(lifetime, 'abort').length;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      // The model starts, then waits for ever: only the abort can end its run.
+      rig.runner.script = () => [{ type: 'text', text: 'partial ' }, { wait: (started(), new Promise<void>(() => {})) }];
+      const controller = new AbortController();
+      const call = rig.h.manager.callTool('fx', 'sample', { prompt: 'cancel me while running' }, { signal: controller.signal }).catch((err: Error) => err);
+      await running;
+      const modelSignal = rig.runner.signals.at(-1)!;
+      assert.equal(modelSignal.aborted, false);
+      controller.abort(new Error('cancelled by test'));
+      await call;
+      await new Promise<void>((resolve) => {
+        const check = () => (modelSignal.aborted ? resolve() : setTimeout(check, 10));
+        check();
+      });
+      await new Promise<void>((resolve) => {
+        const check = () => (rig.h.manager.get('fx')!.connection!.pendingRequests === 0 ? resolve() : setTimeout(check, 10));
+        check();
+      });
+      assert.equal(getEventListeners(lifetime, 'abort').length, before);
+      // A request answered normally (nothing aborted) unlinks from the connection too.
+      rig.runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
+      assert.deepEqual(textOf(await rig.h.manager.callTool('fx', 'sample', { prompt: 'after' }))[0], 'echo: after');
+      assert.equal(getEventListeners(lifetime, 'abort').length, before);
     });
 
     it('closes the card and stops the model when the tool call is cancelled', async () => {
