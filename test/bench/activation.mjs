@@ -95,7 +95,7 @@ const t5 = performance.now();
 if (!servers && require('fs').existsSync(sdkFile)) require(sdkFile);
 const sdkLoad = performance.now() - t5;
 const cache = require('path').join(storage, 'code-cache');
-const report = (extra) => process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse, firstUseCpu, sdkLoad, firstUseRead, ...extra }), () => process.exit(0));
+const report = (extra) => process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse, firstUseCpu, sdkLoad, firstUseRead, cached: require('fs').existsSync(cache) ? require('fs').readdirSync(cache).map((c) => c.replace(/\\..*/, '')) : [], ...extra }), () => process.exit(0));
 // Exit once the code cache of each bundle loaded is written.
 const written = () => { const read = bundlesRead.filter((f) => f !== 'extension.js'); return require('fs').existsSync(cache) && read.every((f) => require('fs').readdirSync(cache).some((c) => c.startsWith(f + '.'))); };
 const wait = (n, extra) => (n <= 0 || written() ? report(extra) : setTimeout(() => wait(n - 1, extra), 20));
@@ -159,6 +159,9 @@ for (const b of builds) {
   // Each bundle is read once when it is evaluated: a bundle read twice would be a second instance (zod's classes, the SDKs').
   const reads = b.auto[0].allRead.filter((f) => f !== 'extension.js');
   const twice = reads.filter((f, i) => reads.indexOf(f) !== i);
+  // Every bundle loaded has its V8 code cache (written after its load).
+  const uncached = reads.filter((f) => !b.auto[0].cached.includes(f.replace(/\.js$/, '')));
+  console.log(`    code caches written for: ${b.auto[0].cached.join(', ')}${uncached.length ? '; MISSING for ' + uncached.join(', ') : ''}`);
   console.log(`    then its connection: a tool call answered ${median(b.auto.map((s) => s.connected)).toFixed(1)} ms after first use (bundles read by then: ${reads.join(', ')}${twice.length ? '; READ TWICE: ' + twice.join(', ') : ', each once'})`);
   if (existsSync(join(b.repo, 'dist', 'sdk.js'))) console.log(`  then dist/sdk.js (the MCP SDKs…: loaded when a server connects or chat needs the gateway; with dist/zod.js where that exists), plain require: median ${median(b.cold.map((s) => s.sdkLoad)).toFixed(1)} ms`);
   const bundles = readdirSync(join(b.repo, 'dist')).filter((f) => f.endsWith('.js'));
