@@ -61,9 +61,9 @@ const oneAjvProvider = {
  *   then): the MCP client SDK (building its protocol's zod schemas was most of
  *   the cost of loading the core; it loads when a server connects), the server
  *   SDK and its HTTP stack (the chat gateway), zod (a server entry or a
- *   sampling request to check), tldts (the Public Suffix List, for elicitation
- *   URLs), jose (enterprise sign-in), jsonc-parser (importing servers),
- *   cross-spawn (starting a stdio server);
+ *   sampling request to check: see zodBundle below), tldts (the Public Suffix
+ *   List, for elicitation URLs), jose (enterprise sign-in), jsonc-parser
+ *   (importing servers), cross-spawn (starting a stdio server);
  * - our own modules that do costly work at their top level (zod schemas, a
  *   class that extends the SDK's `Client`, Unicode script regular
  *   expressions), kept in core.js but evaluated on first use.
@@ -74,6 +74,12 @@ const oneAjvProvider = {
  * initialiser), once. Types are unchanged, and tests (tsx) import the real
  * modules. A use at the top level of a module evaluated with the core loads
  * the module then: build with MCP_HOST_LAZY_TRACE=1 to log what first loads each.
+ *
+ * zod is the exception: it is in dist/zod.js, a bundle of its own, because a
+ * server entry to check (first use in any window with servers configured)
+ * needs zod and not the SDKs. dist/sdk.js requires `./zod.js` for the SDKs'
+ * zod, and its loader answers that with the instance the core uses (see
+ * src/extension/lazyBundle.ts): zod is evaluated once, one set of classes.
  * @type {esbuild.Plugin}
  */
 const LAZY_PACKAGES = /^(@modelcontextprotocol\/(client(\/stdio|\/validators\/ajv)?|server|node)|zod|tldts|jose|jsonc-parser|cross-spawn)$/;
@@ -129,6 +135,10 @@ const lazyModules = {
       const getters = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
       // `__esModule`: a default import reads the facade's `default`, not the facade itself.
       const facadeOf = (loader) => `let real;\nconst load = () => real ?? (${trace}real = ${loader});\nObject.defineProperties(exports, {\n__esModule: { value: true },\n${getters.join(',\n')}\n});\n`;
+      if (pkg === 'zod') {
+        // zod: dist/zod.js (see zodBundle), loaded on first use.
+        return { contents: `const { zodBundle } = require(${JSON.stringify(LAZY_BUNDLE_LOADER)});\n${facadeOf('zodBundle()')}`, loader: 'js', resolveDir: path.dirname(file) };
+      }
       if (pkg) {
         // A package: it is in dist/sdk.js (see sdkEntry), loaded on first use.
         return { contents: `const { sdkBundle } = require(${JSON.stringify(LAZY_BUNDLE_LOADER)});\n${facadeOf(`sdkBundle()[${JSON.stringify(pkg)}]`)}`, loader: 'js', resolveDir: path.dirname(file) };
@@ -141,7 +151,7 @@ const lazyModules = {
     build.onResolve({ filter: /^lazy-pick$/ }, (args) => ({ path: `${args.importer.replace(/\.lazy\.cjs$/, '')}.pick.mjs`, namespace: 'lazy-pick', pluginData: args.pluginData }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-pick' }, (args) => ({ contents: args.pluginData.pick, loader: 'js', resolveDir: path.dirname(args.path) }));
     // dist/sdk.js is a file of its own next to core.js.
-    build.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) => (args.importer === LAZY_BUNDLE_LOADER ? { path: './sdk.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/(sdk|zod)\.js$/ }, (args) => (args.importer === LAZY_BUNDLE_LOADER ? { path: args.path, external: true } : undefined));
   },
 };
 
@@ -157,7 +167,7 @@ const sdkEntry = {
     build.onLoad({ filter: /.*/, namespace: 'sdk-entry' }, () => {
       const used = lazyImports();
       const lines = [];
-      [...used].filter(([key]) => LAZY_PACKAGES.test(key)).forEach(([pkg, names], i) => {
+      [...used].filter(([key]) => LAZY_PACKAGES.test(key) && key !== 'zod').forEach(([pkg, names], i) => {
         const list = [...names];
         const locals = list.map((n, j) => `${n === 'default' ? 'default' : n} as m${i}_${j}`);
         lines.push(`import { ${locals.join(', ')} } from ${JSON.stringify(pkg)};`);
@@ -167,6 +177,18 @@ const sdkEntry = {
       const watchFiles = readdirSync('src', { recursive: true }).map((f) => path.resolve('src', f)).filter((f) => /\.tsx?$/.test(f));
       return { contents: lines.join('\n'), loader: 'js', resolveDir: process.cwd(), watchFiles };
     });
+  },
+};
+
+/**
+ * In dist/sdk.js, zod (the SDKs import `zod/v4`, the same modules as `zod`)
+ * is `require('./zod.js')`: the loader answers with the core's instance.
+ * @type {esbuild.Plugin}
+ */
+const zodOutside = {
+  name: 'zod-outside',
+  setup(build) {
+    build.onResolve({ filter: /^zod(\/v4)?$/ }, () => ({ path: './zod.js', external: true }));
   },
 };
 
@@ -214,7 +236,24 @@ const sdk = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  plugins: [sdkEntry, zodEnglishOnly, oneAjvProvider],
+  plugins: [sdkEntry, zodOutside, oneAjvProvider],
+  mainFields: ['module', 'main'],
+  conditions: ['node', 'require'],
+};
+
+/**
+ * dist/zod.js: all of zod (the SDKs use it as a namespace), evaluated on first
+ * use of a schema, before and without the SDKs (see lazyModules).
+ * @type {esbuild.BuildOptions}
+ */
+const zod = {
+  ...common,
+  stdin: { contents: "export * from 'zod';", resolveDir: process.cwd(), sourcefile: 'zod-entry.js' },
+  outfile: 'dist/zod.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  plugins: [zodEnglishOnly],
   mainFields: ['module', 'main'],
   conditions: ['node', 'require'],
 };
@@ -233,20 +272,24 @@ mkdirSync('dist/codicons', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(sdk), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(sdk), esbuild.context(zod), esbuild.context(webview)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching…');
 } else {
-  const [ext, sdkResult, web] = await Promise.all([esbuild.build({ ...extension, metafile: true }), esbuild.build(sdk), esbuild.build(webview)]);
+  const [ext, sdkResult, zodResult, web] = await Promise.all([esbuild.build({ ...extension, metafile: true }), esbuild.build({ ...sdk, metafile: true }), esbuild.build(zod), esbuild.build(webview)]);
   // A name a lazy facade lacks would be undefined at run time: fail the build instead.
   const undefinedImports = ext.warnings.filter((w) => w.id === 'import-is-undefined');
   if (undefinedImports.length) throw new Error(`build: imports that would be undefined (see lazyModules): ${undefinedImports.map((w) => w.text).join('; ')}`);
   // A lazy package bundled into core.js too would be a second copy (its own classes and state).
   const inCore = Object.keys(ext.metafile.outputs['dist/core.js'].inputs).filter((f) => /^node_modules\/(@modelcontextprotocol|zod|tldts|jose|jsonc-parser|cross-spawn)\//.test(f));
   if (inCore.length) throw new Error(`build: lazily loaded packages also in core.js (import them from src/ only): ${inCore.slice(0, 5).join(', ')}`);
+  // zod in dist/sdk.js too would be a second instance next to dist/zod.js's.
+  const zodInSdk = Object.keys(sdkResult.metafile.outputs['dist/sdk.js'].inputs).filter((f) => f.startsWith('node_modules/zod/'));
+  if (zodInSdk.length) throw new Error(`build: zod bundled into sdk.js besides zod.js (see zodOutside): ${zodInSdk.slice(0, 5).join(', ')}`);
   if (metafile) {
     writeFileSync('dist/meta-extension.json', JSON.stringify(ext.metafile));
     writeFileSync('dist/meta-sdk.json', JSON.stringify(sdkResult.metafile));
+    writeFileSync('dist/meta-zod.json', JSON.stringify(zodResult.metafile));
     writeFileSync('dist/meta-webview.json', JSON.stringify(web.metafile));
   }
 }

@@ -18,8 +18,11 @@ import { wrap } from 'node:module';
  * it (the MCP SDK when a server connects: see lazyModules in
  * scripts/build.mjs), so a fresh cache is written again `refreshMs` later,
  * then holding what was compiled meanwhile.
+ *
+ * `req` is the bundle's `require` (what the bundle requires: Node's modules,
+ * and dist/sdk.js's `./zod.js`, answered with the core's instance).
  */
-export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, fallback: () => T, refreshMs = 60_000): T {
+export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, fallback: () => T, refreshMs = 60_000, req: (id: string) => unknown = require): T {
   if (!cacheDir) return fallback();
   let source: string;
   try {
@@ -36,8 +39,8 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string | undefin
   }
   const script = new Script(wrap(source), { filename: file, cachedData: cached });
   const module = { exports: {} as T };
-  const load = script.runInThisContext() as (exports: T, req: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
-  load.call(module.exports, module.exports, require, module, file, path.dirname(file));
+  const load = script.runInThisContext() as (exports: T, req: (id: string) => unknown, module: { exports: T }, filename: string, dirname: string) => void;
+  load.call(module.exports, module.exports, req, module, file, path.dirname(file));
   if (!cached || script.cachedDataRejected) {
     // After the run: the cache then also holds the functions the load compiled.
     const write = (data: Buffer) =>

@@ -324,6 +324,10 @@ export class ServerManager extends Disposable {
     this.setState(server, isRetry ? { type: 'retry' } : { type: 'start' });
     if (!isRetry) server.stderr.clear();
     server.log.info(isRetry ? `Restarting (attempt ${server.state.kind === 'starting' ? server.state.attempt : '?'})` : 'Starting');
+    // Opening a connection loads the MCP SDKs (dist/sdk.js, see lazyModules in scripts/build.mjs):
+    // in a later turn, so that a server started by applyConfig does not load them inside createCore.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (generation !== server.generation || this.isDisposed) return;
     let connection: McpConnection;
     const interactive = server.signInRequested;
     server.signInRequested = false;

@@ -8,7 +8,11 @@
 // Cold: no code cache yet (the first window ever); warm: a later window. Then, where
 // dist/sdk.js exists, what loading it costs (the first server connection pays it). Cold and
 // warm runs alternate, so both see the same machine load.
-//   node test/bench/activation.mjs [runs]
+// Then first use in a window with servers configured (a later window: every bundle it
+// loads has its code cache): one entry that does not start by itself (first use checks it),
+// and one that does (activate() loads the core; the fixture server test/fixtures/
+// v1-stdio-server.mjs then connects, and a tool call is timed from the end of first use).
+//   node test/bench/activation.mjs [runs] [--against <dir>]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,8 +46,11 @@ const handler = {
 const vscode = {};
 for (const k of ['window', 'workspace', 'env', 'lm', 'languages', 'extensions', 'Uri', 'EventEmitter', 'Disposable', 'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ViewColumn', 'ProgressLocation', 'ConfigurationTarget', 'InputBoxValidationSeverity', 'LanguageModelChatMessage', 'LanguageModelTextPart', 'LanguageModelToolCallPart', 'LanguageModelToolResultPart', 'LanguageModelDataPart', 'LanguageModelError', 'LanguageModelChatToolMode', 'LanguageModelChatMessageRole', 'CancellationTokenSource', 'MarkdownString', 'chat', 'McpHttpServerDefinition']) vscode[k] = deep();
 vscode.workspace = deep();
-// BENCH_SERVER=1: one server entry in user settings (not started), whose entry the core then checks.
-const servers = process.env.BENCH_SERVER === '1' ? { bench: { command: 'node', args: ['server.js'], autoStart: false } } : undefined;
+// BENCH_SERVER=entry: one server entry in user settings (not started), whose entry the core then checks;
+// BENCH_SERVER=auto: one that starts by itself (a real stdio server: BENCH_FIXTURE).
+const mode = process.env.BENCH_SERVER;
+const servers =
+  mode === 'entry' ? { bench: { command: 'node', args: ['server.js'], autoStart: false } } : mode === 'auto' ? { bench: { command: process.execPath, args: [process.env.BENCH_FIXTURE] } } : undefined;
 vscode.workspace.getConfiguration = () => ({ get: (k, d) => (k === 'servers' && servers ? servers : d), inspect: (k) => (k === 'servers' && servers ? { globalValue: servers } : {}) });
 vscode.workspace.workspaceFolders = undefined;
 vscode.workspace.isTrusted = true;
@@ -55,48 +62,84 @@ const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 // What createCore reads of the context: mementos (server approvals) and secret storage (sign-in).
 function memento() { const m = new Map(); return { get: (k, d) => (m.has(k) ? m.get(k) : d), update: async (k, v) => void m.set(k, v), keys: () => [...m.keys()] }; }
+// Which bundles first use reads (each is read once, when it loads): with a server entry, dist/sdk.js should not be.
+const fs = require('fs');
+const readFileSync = fs.readFileSync;
+const bundlesRead = [];
+fs.readFileSync = function (file, ...rest) {
+  if (typeof file === 'string' && file.startsWith(require('path').join(process.env.BENCH_REPO, 'dist') + require('path').sep) && file.endsWith('.js')) bundlesRead.push(require('path').basename(file));
+  return readFileSync.call(this, file, ...rest);
+};
 const t0 = performance.now();
 const ext = require(require('path').join(process.env.BENCH_REPO, 'dist', 'extension.js'));
 const t1 = performance.now();
 const storage = process.env.BENCH_STORAGE;
 const ctx = { subscriptions: [], extensionUri: vscode.Uri.file('/x'), extension: { packageJSON: { version: '0', contributes: require(require('path').join(process.env.BENCH_REPO, 'package.json')).contributes } }, globalStorageUri: { fsPath: storage }, workspaceState: memento(), globalState: memento(), secrets: { get: async () => undefined, store: async () => {}, delete: async () => {}, onDidChange: () => ({ dispose() {} }) } };
+// A server that starts by itself: activate() loads the core (first use), so that counts too.
+const c1 = process.cpuUsage();
 ext.activate(ctx);
 const t2 = performance.now();
+const c2 = process.cpuUsage(c1);
 // What the first view, command or auto-start server costs on top: the command's proxy loads the core.
 const c3 = process.cpuUsage();
 const t3 = performance.now();
 void commands.get('mcpApprovalHost.refresh')();
 const t4 = performance.now();
 const c4 = process.cpuUsage(c3);
+const firstUseRead = [...bundlesRead];
+const firstUse = mode === 'auto' ? t2 - t1 + (t4 - t3) : t4 - t3;
+const firstUseCpu = ((mode === 'auto' ? c2.user + c2.system : 0) + c4.user + c4.system) / 1000;
 // What the first server connection adds on top since the packages load lazily (dist/sdk.js, plain require, no code cache).
 const sdkFile = require('path').join(process.env.BENCH_REPO, 'dist', 'sdk.js');
 const t5 = performance.now();
 if (!servers && require('fs').existsSync(sdkFile)) require(sdkFile);
 const sdkLoad = performance.now() - t5;
 const cache = require('path').join(storage, 'code-cache');
-// Exit once the code cache of each bundle loaded is written (with a server entry, dist/sdk.js's too).
-const bundles = ['core.js', ...(servers && require('fs').existsSync(sdkFile) ? ['sdk.js'] : [])];
-const written = () => require('fs').existsSync(cache) && bundles.every((f) => require('fs').readdirSync(cache).some((c) => c.startsWith(f + '.')));
-const wait = (n) => (n <= 0 || written() ? process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse: t4 - t3, firstUseCpu: (c4.user + c4.system) / 1000, sdkLoad }), () => process.exit(0)) : setTimeout(() => wait(n - 1), 20));
-wait(100);
+const report = (extra) => process.stdout.write(JSON.stringify({ require: t1 - t0, activate: t2 - t1, firstUse, firstUseCpu, sdkLoad, firstUseRead, cached: require('fs').existsSync(cache) ? require('fs').readdirSync(cache).map((c) => c.replace(/\\..*/, '')) : [], ...extra }), () => process.exit(0));
+// Exit once the code cache of each bundle loaded is written.
+const written = () => { const read = bundlesRead.filter((f) => f !== 'extension.js'); return require('fs').existsSync(cache) && read.every((f) => require('fs').readdirSync(cache).some((c) => c.startsWith(f + '.'))); };
+const wait = (n, extra) => (n <= 0 || written() ? report(extra) : setTimeout(() => wait(n - 1, extra), 20));
+if (mode === 'auto') {
+  // The server connects after first use: a tool call answered through it, then every process stopped.
+  commands.get('mcpApprovalHost.callTool')('bench', 'echo', { text: 'hi' }).then(
+    async (result) => {
+      const connected = performance.now() - t4;
+      if (result?.content?.[0]?.text !== 'echo: hi') throw new Error('unexpected tool result ' + JSON.stringify(result));
+      const allRead = [...bundlesRead];
+      await ext.deactivate();
+      wait(100, { connected, allRead });
+    },
+    (err) => { process.stderr.write('Error: the autostarting server did not answer: ' + (err && err.stack || err) + '\\n'); process.exit(1); },
+  );
+} else wait(100);
 `;
 
-function once({ repo, storage }, cold, server = false) {
+const FIXTURE = join(REPO, 'test', 'fixtures', 'v1-stdio-server.mjs');
+function once({ repo, storage }, cold, server = '0') {
   if (cold) rmSync(join(storage, 'code-cache'), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', env: { ...process.env, BENCH_STORAGE: storage, BENCH_REPO: repo, BENCH_SERVER: server ? '1' : '0' } });
+  // BENCH_CPU_PROF=<dir>: a CPU profile of each run (node --cpu-prof) to see where first use goes.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const r = spawnSync(process.execPath, [...prof, '-e', child], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, BENCH_STORAGE: storage, BENCH_REPO: repo, BENCH_SERVER: server, BENCH_FIXTURE: FIXTURE } });
   if (r.status !== 0) throw new Error(r.stderr.split('\n').filter((l) => /Error|at /.test(l)).slice(0, 8).join('\n'));
   return JSON.parse(r.stdout);
 }
-// Each build its own storage, so its code cache.
-const builds = [REPO, ...(against ? [against] : [])].map((repo) => ({ repo, storage: mkdtempSync(join(tmpdir(), 'mcp-approval-host-bench-')), warm: [], cold: [], server: [] }));
+// Each build its own storage, so its code cache; the runs with servers their own (the cold runs delete
+// theirs), primed by one run that is not counted: a later window, every bundle it loads cached.
+const store = () => mkdtempSync(join(tmpdir(), 'mcp-approval-host-bench-'));
+const builds = [REPO, ...(against ? [against] : [])].map((repo) => ({ repo, storage: store(), entryStorage: store(), autoStorage: store(), warm: [], cold: [], server: [], auto: [] }));
+for (const b of builds) {
+  once({ repo: b.repo, storage: b.entryStorage }, false, 'entry');
+  once({ repo: b.repo, storage: b.autoStorage }, false, 'auto');
+}
 for (let i = 0; i < runs; i++) {
   for (const b of builds) {
     b.cold.push(once(b, true));
     b.warm.push(once(b, false));
-    b.server.push(once(b, false, true));
+    b.server.push(once({ repo: b.repo, storage: b.entryStorage }, false, 'entry'));
+    b.auto.push(once({ repo: b.repo, storage: b.autoStorage }, false, 'auto'));
   }
 }
-for (const b of builds) rmSync(b.storage, { recursive: true, force: true });
+for (const b of builds) for (const dir of [b.storage, b.entryStorage, b.autoStorage]) rmSync(dir, { recursive: true, force: true });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (repo, f) => (existsSync(join(repo, f)) ? `${(statSync(join(repo, f)).size / 1024).toFixed(1)} KB` : '-');
 console.log(`activation benchmark (${runs} fresh processes${against ? ' per build, the builds alternating' : ''}, node ${process.version})`);
@@ -109,8 +152,18 @@ for (const b of builds) {
   console.log(`  first use (a command loads dist/core.js and creates the core): median ${warmUse.toFixed(1)} ms with the code cache, ${coldUse.toFixed(1)} ms without (first window ever; ${(warmUse / coldUse).toFixed(2)}x)`);
   // CPU time: steadier than wall time on a machine others load.
   console.log(`    its CPU time: median ${median(b.warm.map((s) => s.firstUseCpu)).toFixed(1)} ms with the code cache, ${median(b.cold.map((s) => s.firstUseCpu)).toFixed(1)} ms without`);
-  console.log(`  first use with one server entry (not started) to check, with the code cache: median ${median(b.server.map((s) => s.firstUse)).toFixed(1)} ms, CPU ${median(b.server.map((s) => s.firstUseCpu)).toFixed(1)} ms`);
-  if (existsSync(join(b.repo, 'dist', 'sdk.js'))) console.log(`  then dist/sdk.js (the MCP SDKs, zod…: loaded when a server connects or chat needs the gateway), plain require: median ${median(b.cold.map((s) => s.sdkLoad)).toFixed(1)} ms`);
+  const serverRead = [...new Set(b.server.flatMap((s) => s.firstUseRead ?? []))].filter((f) => f !== 'extension.js');
+  console.log(`  first use with one server entry (not started) to check, with the code caches: median ${median(b.server.map((s) => s.firstUse)).toFixed(1)} ms, CPU ${median(b.server.map((s) => s.firstUseCpu)).toFixed(1)} ms (bundles it loads: ${serverRead.join(', ')})`);
+  const autoRead = [...new Set(b.auto.flatMap((s) => s.firstUseRead ?? []))].filter((f) => f !== 'extension.js');
+  console.log(`  first use with one server that starts by itself (activate() loads the core), with the code caches: median ${median(b.auto.map((s) => s.firstUse)).toFixed(1)} ms, CPU ${median(b.auto.map((s) => s.firstUseCpu)).toFixed(1)} ms (bundles it loads: ${autoRead.join(', ')})`);
+  // Each bundle is read once when it is evaluated: a bundle read twice would be a second instance (zod's classes, the SDKs').
+  const reads = b.auto[0].allRead.filter((f) => f !== 'extension.js');
+  const twice = reads.filter((f, i) => reads.indexOf(f) !== i);
+  // Every bundle loaded has its V8 code cache (written after its load).
+  const uncached = reads.filter((f) => !b.auto[0].cached.includes(f.replace(/\.js$/, '')));
+  console.log(`    code caches written for: ${b.auto[0].cached.join(', ')}${uncached.length ? '; MISSING for ' + uncached.join(', ') : ''}`);
+  console.log(`    then its connection: a tool call answered ${median(b.auto.map((s) => s.connected)).toFixed(1)} ms after first use (bundles read by then: ${reads.join(', ')}${twice.length ? '; READ TWICE: ' + twice.join(', ') : ', each once'})`);
+  if (existsSync(join(b.repo, 'dist', 'sdk.js'))) console.log(`  then dist/sdk.js (the MCP SDKs…: loaded when a server connects or chat needs the gateway; with dist/zod.js where that exists), plain require: median ${median(b.cold.map((s) => s.sdkLoad)).toFixed(1)} ms`);
   const bundles = readdirSync(join(b.repo, 'dist')).filter((f) => f.endsWith('.js'));
   console.log(`  bundle sizes: ${bundles.map((f) => `${f} ${kb(b.repo, join('dist', f))}`).join(', ')}`);
   console.log(`  VSIX: ${kb(b.repo, 'dist/mcp-approval-host.vsix')}`);
@@ -118,5 +171,5 @@ for (const b of builds) {
 if (against) {
   const [mine, theirs] = builds;
   const ratio = (k, pick) => (median(mine[k].map(pick)) / median(theirs[k].map(pick))).toFixed(2);
-  console.log(`this build / --against: first use ${ratio('warm', (s) => s.firstUse)}x with the code cache, ${ratio('cold', (s) => s.firstUse)}x without; CPU time ${ratio('warm', (s) => s.firstUseCpu)}x and ${ratio('cold', (s) => s.firstUseCpu)}x; with a server entry ${ratio('server', (s) => s.firstUse)}x (CPU ${ratio('server', (s) => s.firstUseCpu)}x)`);
+  console.log(`this build / --against: first use ${ratio('warm', (s) => s.firstUse)}x with the code cache, ${ratio('cold', (s) => s.firstUse)}x without; CPU time ${ratio('warm', (s) => s.firstUseCpu)}x and ${ratio('cold', (s) => s.firstUseCpu)}x; with a server entry ${ratio('server', (s) => s.firstUse)}x (CPU ${ratio('server', (s) => s.firstUseCpu)}x); with a server that starts by itself ${ratio('auto', (s) => s.firstUse)}x (CPU ${ratio('auto', (s) => s.firstUseCpu)}x)`);
 }

@@ -37,6 +37,15 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
   const step = stepFor(() => vs);
 
   const row = (rows, label) => rows.find((r) => r.label === label);
+  // A server command run from the palette with several servers configured asks which one. Its quick
+  // pick opens only after the palette has closed and the extension host has answered: wait for it by
+  // its placeholder. (Checking once whether a quick input is visible races with that: on a loaded
+  // machine the check came first, no server was picked, and the step waited for a result that
+  // could not come.)
+  const pickServer = async (placeholder, label) => {
+    await vs.page.locator(`.quick-input-widget .quick-input-box input[placeholder="${placeholder}"]`).waitFor({ state: 'visible', timeout: 15000 });
+    await vs.pickQuickItem(label);
+  };
   const serverRow = async (label, predicate, timeout = 30000) =>
     waitFor(async () => {
       const r = row(await vs.readServersTree(), label);
@@ -138,7 +147,7 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
     const before = await vs.invoke('mcpApprovalHost.callTool', 'v1', 'echo', { text: 'before restart' });
     assert.equal(before.content[0].text, 'echo: before restart');
     await vs.runCommand(`${P}Restart Server`);
-    if (await vs.page.locator('.quick-input-widget').isVisible()) await vs.pickQuickItem('v1');
+    await pickServer('Restart which server?', 'v1');
     await serverRow('v1', (x) => /running/i.test(x.description), 30000);
     const afterRestart = await waitFor(() => vs.invoke('mcpApprovalHost.callTool', 'v1', 'echo', { text: 'after restart' }).catch(() => null), 20000);
     assert.equal(afterRestart.content[0].text, 'echo: after restart');
@@ -150,7 +159,7 @@ describe('MCP Approval Host smoke', { timeout: 300000 }, () => {
     const marker = `E2E-STDERR-${Date.now()}`;
     await vs.invoke('mcpApprovalHost.callTool', 'v1', 'stderr', { text: marker });
     await vs.runCommand(`${P}Show Server Logs`);
-    if (await vs.page.locator('.quick-input-widget').isVisible()) await vs.pickQuickItem('v1');
+    await pickServer('Show the logs of which server?', 'v1');
     await vs.page.locator('.output-view .monaco-editor').first().waitFor({ state: 'visible', timeout: 10000 });
     // What a person sees: the Output view on the server's channel, the marker on screen.
     await waitFor(async () => (await vs.visibleOutputText()).includes(marker), 15000, { message: `Output view shows ${marker}` });

@@ -145,6 +145,60 @@ describe('crash on start', () => {
   });
 });
 
+describe('starting', () => {
+  /** Records each McpConnection.open (the real one runs): what opened, and whether the caller was still on the stack. */
+  function recordOpens(): { opened: string[]; restore(): void } {
+    const opened: string[] = [];
+    const open = McpConnection.open.bind(McpConnection);
+    McpConnection.open = (config, deps) => {
+      opened.push(config.name);
+      return open(config, deps);
+    };
+    return { opened, restore: () => void (McpConnection.open = open) };
+  }
+
+  it('shows a server that starts by itself as starting at once and opens its connection (the SDKs) in a later turn', async () => {
+    const rec = recordOpens();
+    const h = createTestHost();
+    try {
+      const changes: Array<string | undefined> = [];
+      h.manager.onDidChange((name) => changes.push(name));
+      h.manager.applyConfig(configs({ auto: { command: process.execPath, args: [V1_STDIO] } }), true);
+      // What the Servers tree reads when applyConfig returns (inside the extension's first use).
+      assert.equal(h.manager.get('auto')?.state.kind, 'starting');
+      assert.deepEqual(changes, ['auto', undefined]);
+      assert.deepEqual(rec.opened, [], 'no connection opened inside applyConfig');
+      await running(h, 'auto');
+      assert.deepEqual(rec.opened, ['auto']);
+      assert.equal(textOf(await h.manager.callTool('auto', 'echo', { text: 'hi' })), 'echo: hi');
+    } finally {
+      rec.restore();
+      await h.dispose();
+    }
+  });
+
+  it('a server stopped, removed or shut down before its connection opens starts no process', async () => {
+    const rec = recordOpens();
+    const h = createTestHost();
+    try {
+      h.manager.applyConfig(configs({ a: { command: process.execPath, args: [V1_STDIO] }, b: { command: process.execPath, args: [V1_STDIO] }, c: { command: process.execPath, args: [V1_STDIO] } }), true);
+      await h.manager.stop('a');
+      h.manager.applyConfig(configs({ a: { command: process.execPath, args: [V1_STDIO] }, c: { command: process.execPath, args: [V1_STDIO] } }), true);
+      const shutdown = h.host.shutdown();
+      await shutdown;
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(rec.opened, [], 'a connection opened after its server was stopped');
+      assert.equal(h.manager.get('a')?.state.kind, 'stopped');
+      assert.equal(h.manager.get('b'), undefined);
+      assert.equal(h.manager.get('c')?.state.kind, 'stopped');
+    } finally {
+      rec.restore();
+      await h.dispose();
+    }
+  });
+});
+
 describe('stopping', () => {
   it('stop and shutdown leave no server process behind', async () => {
     const h = createTestHost();

@@ -1,6 +1,6 @@
 // requireWithCodeCache: the lazy core's loader (V8 code cache in the extension's storage).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -40,6 +40,10 @@ describe('requireWithCodeCache', () => {
     writeFileSync(path.join(cacheDir, name), 'not a V8 cache');
     writeFileSync(file, 'module.exports = 2;\n');
     assert.equal(requireWithCodeCache(file, cacheDir, () => 0), 2);
+    // The rewrite is asynchronous: wait for it (and so that nothing writes into the folder once the tests end).
+    const rewritten = () => readFileSync(path.join(cacheDir, name), 'utf8') !== 'not a V8 cache';
+    for (let i = 0; i < 250 && !rewritten(); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(rewritten(), 'the rejected cache was not rewritten');
   });
 
   it('writes the cache again later, with what was compiled after the load', async () => {
@@ -61,6 +65,21 @@ describe('requireWithCodeCache', () => {
       size = statSync(path.join(cacheDir, name)).size;
     }
     assert.ok(size > first, `the cache grew from ${first} bytes (got ${size})`);
+  });
+
+  it("gives the file the require it is passed (dist/sdk.js's ./zod.js is the core's instance)", async () => {
+    const file = path.join(dir, 'user.js');
+    writeFileSync(file, "const shared = require('./shared.js');\nconst os = require('node:os');\nmodule.exports = { shared, eol: os.EOL };\n");
+    const instance = { one: true };
+    const asked: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const req = (id: string): unknown => (asked.push(id), id === './shared.js' ? instance : require(id));
+    const mod = requireWithCodeCache<{ shared: unknown; eol: string }>(file, path.join(dir, 'cache5'), () => assert.fail('fallback used'), 60_000, req);
+    assert.equal(mod.shared, instance);
+    assert.equal(typeof mod.eol, 'string');
+    assert.deepEqual(asked, ['./shared.js', 'node:os']);
+    // Its cache is written asynchronously: wait, so that nothing writes into the folder once the tests end.
+    assert.equal((await cacheFiles(path.join(dir, 'cache5'))).length, 1);
   });
 
   it('falls back to require without a storage folder or when the file cannot be read', () => {
