@@ -83,6 +83,11 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
       this.post({ type: 'requestsState', state: this.model.state() });
       return;
     }
+    if (message.type === 'command') {
+      // A command from the fixed list (parseWebviewMessage checks it).
+      void vscode.commands.executeCommand(`mcpApprovalHost.${message.command}`).then(undefined, (err: unknown) => this.log.error(`Requests view command failed: ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
     Promise.resolve(this.model.handle(message)).catch((err) => this.log.error(`Requests view action failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
