@@ -5,6 +5,7 @@ import { HostControls } from '../../src/host/requests/controls';
 import type { ServerManager } from '../../src/host/serverManager';
 import { BrokerRequestsModel, HISTORY_INTERVAL_MS, QUIET_GRACE_MS } from '../../src/extension/requestsModel';
 import type { RequestsDelta } from '../../src/extension/requestsView';
+import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
 import { gate, reviewCard, Rig, settle, until } from './samplingFakes';
 
 /** No servers: the model only reads the list for its status line. */
@@ -123,6 +124,19 @@ describe('Requests view model: requests that run without review', () => {
     assert.ok(rig.act(entry, { type: 'reject' }));
     await settle();
     assert.deepEqual(types(), ['cardAdded', 'cardRemoved']);
+    model.dispose();
+  });
+
+  it('elicitation is never held back, whatever the sampling policy of its server', () => {
+    const { rig, model, types } = setup();
+    const card: ElicitationCard = { mode: 'refused', requestedMode: 'form', reason: 'r' };
+    const handle = rig.broker.open('elicitation', 'srv', card, { origin: {}, signal: new AbortController().signal, timeoutMs: 0 });
+    assert.deepEqual(types(), ['cardAdded']);
+    assert.deepEqual(
+      model.state().requests.map((r) => r.id),
+      [handle.id],
+    );
+    assert.equal(rig.clock.pending, 0, 'no grace timer');
     model.dispose();
   });
 
