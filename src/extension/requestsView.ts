@@ -14,7 +14,7 @@ export interface RequestsModel {
   waitingCount(): number;
   /** Each change, as the delta a ready view gets. */
   readonly onDidChange: vscode.Event<RequestsDelta>;
-  /** Handles a validated message other than `ready`. */
+  /** Handles a validated message other than `ready` and `command` (the view runs those). */
   handle(message: WebviewToExtension): void | Promise<void>;
 }
 
