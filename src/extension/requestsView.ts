@@ -14,7 +14,7 @@ export interface RequestsModel {
   waitingCount(): number;
   /** Each change, as the delta a ready view gets. */
   readonly onDidChange: vscode.Event<RequestsDelta>;
-  /** Handles a validated message other than `ready`. */
+  /** Handles a validated message other than `ready` and `command` (the view runs those). */
   handle(message: WebviewToExtension): void | Promise<void>;
 }
 
@@ -81,6 +81,11 @@ export class RequestsViewProvider implements vscode.WebviewViewProvider, vscode.
       this.ready = true;
       this.updateBadge();
       this.post({ type: 'requestsState', state: this.model.state() });
+      return;
+    }
+    if (message.type === 'command') {
+      // A command from the fixed list (parseWebviewMessage checks it).
+      void vscode.commands.executeCommand(`mcpApprovalHost.${message.command}`).then(undefined, (err: unknown) => this.log.error(`Requests view command failed: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     Promise.resolve(this.model.handle(message)).catch((err) => this.log.error(`Requests view action failed: ${err instanceof Error ? err.message : String(err)}`));

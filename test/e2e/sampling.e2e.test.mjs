@@ -253,11 +253,42 @@ describe('sampling review in a real VS Code', { timeout: 900000 }, () => {
     assert.match(texts(result)[0], /^\[e2e-fast\] reply to: /);
   });
 
-  step('policy auto runs and sends without review, and lists it in History', async () => {
-    const result = await vs.invokeWithTimeout(60000, 'mcpApprovalHost.callTool', 'auto', 'sample', { prompt: 'No review needed' });
-    assert.deepEqual(texts(result), ['[e2e-fast] reply to: No review needed', 'model: e2e-fast, stopReason: endTurn']);
+  step('policy auto runs and sends without review, lists it in History, and shows no card for a fast one', async () => {
     const frame = await vs.webviewFrame('Requests');
+    // Counts every sampling card the view adds meanwhile, however briefly it stays.
+    await frame.evaluate(() => {
+      const w = /** @type {any} */ (window);
+      w.e2eCardsAdded = 0;
+      w.e2eCardObserver?.disconnect();
+      w.e2eCardObserver = new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) if (n instanceof Element && (n.matches('article.card-sampling') || n.querySelector('article.card-sampling'))) w.e2eCardsAdded++;
+      });
+      w.e2eCardObserver.observe(document.body, { childList: true, subtree: true });
+    });
+    // INSTANT: the test model answers at once, well within the grace period a quiet request has.
+    const result = await vs.invokeWithTimeout(60000, 'mcpApprovalHost.callTool', 'auto', 'sample', { prompt: 'INSTANT: No review needed' });
+    assert.deepEqual(texts(result), ['[e2e-fast] reply to: INSTANT: No review needed', 'model: e2e-fast, stopReason: endTurn']);
     await waitFor(async () => /auto[\s\S]*sent/.test(await frame.locator('.history').innerText()), 10000, { message: 'auto request in History' });
+    assert.equal(await frame.evaluate(() => /** @type {any} */ (window).e2eCardsAdded), 0, 'no card flashed in and out');
+  });
+
+  step('policy auto: a long run shows its card with the streamed text and Stop, and leaves when done', async () => {
+    let pending = call('auto', 'sample', { prompt: 'SLOW auto run, watched' });
+    let { frame, card } = await openCard();
+    await waitText(card, '[e2e-fast] reply to');
+    await button(card, 'Stop').click();
+    await waitText(card, 'stoppedByUser');
+    // A Stop is the person stepping in: what ran so far is theirs to review before it goes.
+    const partial = await card.getByRole('textbox', { name: 'Completion', exact: true }).inputValue();
+    assert.ok(partial.length > 0 && !partial.endsWith('watched'), `partial text: ${partial}`);
+    await button(card, 'Send').click();
+    assert.equal(texts(await pending)[0], partial);
+    await noCardLeft(frame);
+    pending = call('auto', 'sample', { prompt: 'SLOW auto run, to the end' });
+    ({ frame, card } = await openCard());
+    await waitFor(async () => ((await card.locator('pre.streaming').textContent()) ?? '').length > 10, 10000, { message: 'some streamed text' });
+    assert.deepEqual(texts(await pending), ['[e2e-fast] reply to: SLOW auto run, to the end', 'model: e2e-fast, stopReason: endTurn']);
+    await noCardLeft(frame);
   });
 
   step('preselects the model from the server hints and says why', async () => {
