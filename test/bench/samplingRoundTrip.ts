@@ -17,6 +17,7 @@
 //
 // `--against=<dir>` adds the production build of another checkout (dist/ built
 // there) as one more side: a before/after figure measured at the same moments.
+// It may repeat (one side per directory).
 //
 // The sides alternate call by call (in rotating order), so all see the same load.
 //
@@ -49,8 +50,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const V1_STDIO = path.join(ROOT, 'test', 'fixtures', 'v1-stdio-server.mjs');
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-/** Another checkout whose production build runs as one more side (its dist/ built already), for before/after figures. */
-const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+/** Other checkouts whose production builds run as more sides (their dist/ built already), for before/after figures; the option may repeat. */
+const against = process.argv.filter((a) => a.startsWith('--against=')).map((a) => a.slice('--against='.length));
 const hostOption = process.argv.find((a) => a.startsWith('--host='))?.slice('--host='.length) ?? 'dist';
 if (!['dist', 'src', 'both'].includes(hostOption)) throw new Error(`--host=${hostOption}: use dist, src or both`);
 const LAYERS = process.argv.includes('--layers');
@@ -357,7 +358,7 @@ async function main(): Promise<void> {
   try {
     if (hostOption !== 'src') sides.push(await startHost('host core, production build (dist/)', loadDistCore()));
     if (hostOption !== 'dist') sides.push(await startHost('host core, TypeScript sources under tsx', await loadSrcCore()));
-    if (against) sides.push(await startHost(`host core, build of ${path.basename(path.resolve(against))}`, loadDistCore(path.resolve(against))));
+    for (const dir of against) sides.push(await startHost(`host core, build of ${path.basename(path.resolve(dir))}`, loadDistCore(path.resolve(dir))));
     await sideBySide(sides);
   } finally {
     for (const side of sides) await side.close();
