@@ -47,41 +47,41 @@ export function settledWithin(work: Promise<unknown>, ms: number): Promise<void>
   ]).finally(() => clearTimeout(timer));
 }
 
-/** A timer that fires after `ms` of inactivity; pausable. */
+/**
+ * A timer that fires after `ms` of inactivity; pausable. One tool call makes
+ * one of these and pauses and resumes it around every server request, so it
+ * keeps one Node timer for its whole life: `touch` and `resume` re-arm it with
+ * `refresh()` (no new timer object, no clear-and-set), and `pause` only sets a
+ * flag, the timer firing while paused doing nothing (`resume` re-arms it).
+ */
 export class IdleWatchdog {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
   private paused = false;
+  private disposed = false;
 
-  constructor(
-    private readonly ms: number,
-    private readonly onIdle: () => void,
-  ) {
-    this.arm();
+  constructor(ms: number, onIdle: () => void) {
+    this.timer = setTimeout(() => {
+      if (!this.paused && !this.disposed) onIdle();
+    }, ms);
   }
 
   touch(): void {
-    if (!this.paused) this.arm();
+    if (!this.paused && !this.disposed) this.timer.refresh();
   }
 
   pause(): void {
     this.paused = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
   }
 
   resume(): void {
-    if (!this.paused) return;
+    if (!this.paused || this.disposed) return;
     this.paused = false;
-    this.arm();
+    this.timer.refresh();
   }
 
   dispose(): void {
-    this.pause();
-  }
-
-  private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(this.onIdle, this.ms);
+    this.disposed = true;
+    clearTimeout(this.timer);
   }
 }
 

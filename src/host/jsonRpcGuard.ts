@@ -17,6 +17,8 @@ export type Incoming =
   | { kind: 'dropped'; reason: string };
 
 const SNIPPET = 120;
+/** Empty or only whitespace (what `trim()` removes); anchored at the start, it stops at the first other character instead of trimming a copy of the line. */
+const BLANK = /^\s*$/;
 
 /**
  * Reads one line a server wrote. The SDK's transports drop every message that
@@ -29,7 +31,7 @@ const SNIPPET = 120;
  * and answering each stray line would only feed them more noise.
  */
 export function readLine(line: string): Incoming[] {
-  if (line.trim() === '') return [];
+  if (BLANK.test(line)) return [];
   let value: unknown;
   try {
     value = JSON.parse(line);

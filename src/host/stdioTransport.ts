@@ -139,7 +139,9 @@ export class HostStdioTransport implements Transport {
   }
 
   private onLine(line: Buffer): void {
-    for (const item of readLine(line.toString('utf8').replace(/\r$/, ''))) {
+    // A CRLF line loses its CR before decoding (no regular expression over the decoded line, no second copy of it).
+    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    for (const item of readLine(line.toString('utf8', 0, end))) {
       if (item.kind === 'message') this.onmessage?.(item.message);
       else {
         this.onerror?.(new Error(item.reason));

@@ -17,10 +17,18 @@
 //
 // `--against=<dir>` adds the production build of another checkout (dist/ built
 // there) as one more side: a before/after figure measured at the same moments.
+// It may repeat (one side per directory).
 //
 // The sides alternate call by call (in rotating order), so all see the same load.
 //
-//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up] [--host=dist|src|both] [--against=<dir>]   (BENCH_AUDIT=0: audit log off)
+// `--layers` adds per-layer timestamps to every timed call, on every side alike
+// (wrappers installed at run time around the transport's send and onmessage,
+// the child's stdout 'data' event and the sampling handler), and prints the
+// median of each layer: where a round trip's time goes, ours and the SDK's,
+// next to the server's own time. The wrappers cost a few microseconds per call
+// on each side: compare the layers with --layers, the totals without it.
+//
+//   node --import tsx test/bench/samplingRoundTrip.ts [N] [warm-up] [--host=dist|src|both] [--against=<dir>] [--layers]   (BENCH_AUDIT=0: audit log off)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,15 +43,18 @@ import type { createHost as CreateHost, HostEnv } from '../../src/host/createHos
 import type { VariableContext } from '../../src/host/variables';
 import type { ModelRunner, ModelRunRequest } from '../../src/host/sampling/runner';
 import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
+import type { CreateMessageRequest, CreateMessageResult, JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
+import type { Readable } from 'node:stream';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const V1_STDIO = path.join(ROOT, 'test', 'fixtures', 'v1-stdio-server.mjs');
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-/** Another checkout whose production build runs as one more side (its dist/ built already), for before/after figures. */
-const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+/** Other checkouts whose production builds run as more sides (their dist/ built already), for before/after figures; the option may repeat. */
+const against = process.argv.filter((a) => a.startsWith('--against=')).map((a) => a.slice('--against='.length));
 const hostOption = process.argv.find((a) => a.startsWith('--host='))?.slice('--host='.length) ?? 'dist';
 if (!['dist', 'src', 'both'].includes(hostOption)) throw new Error(`--host=${hostOption}: use dist, src or both`);
+const LAYERS = process.argv.includes('--layers');
 const N = Number(positional[0] ?? 200);
 const WARM_UP = Number(positional[1] ?? 20);
 
@@ -101,18 +112,119 @@ interface Side {
   times: number[];
   /** CPU time of this process during this side's calls (the fixture servers run in their own processes), ms. */
   cpu: number;
+  /** With --layers: the timestamps of the call in progress, and each layer's durations over the timed calls. */
+  marks?: Marks;
+  layers?: Map<Layer, number[]>;
+}
+
+/** The moments of one round trip, in order (performance.now()). */
+interface Marks {
+  start: number;
+  /** tools/call handed to the transport's send. */
+  sendCall?: number;
+  /** First stdout bytes after that (the server's sampling request). */
+  bytesRequest?: number;
+  /** The sampling request out of the transport (framed, parsed, checked) into the client's onmessage. */
+  gotRequest?: number;
+  handlerIn?: number;
+  handlerOut?: number;
+  /** The sampling result handed to the transport's send. */
+  sendResult?: number;
+  /** First stdout bytes after that (the tool's result). */
+  bytesResult?: number;
+  gotResult?: number;
+  end?: number;
+}
+
+/** The layers of a round trip, each between two marks; `server` layers are the fixture's (and the pipe's) time. */
+const LAYER_SPANS = [
+  ['call → send (caller, SDK request)', 'start', 'sendCall'],
+  ['server: call → sampling request', 'sendCall', 'bytesRequest'],
+  ['transport: bytes → message', 'bytesRequest', 'gotRequest'],
+  ['SDK dispatch → handler', 'gotRequest', 'handlerIn'],
+  ['sampling handler', 'handlerIn', 'handlerOut'],
+  ['handler → send (SDK response)', 'handlerOut', 'sendResult'],
+  ['server: result → tool result', 'sendResult', 'bytesResult'],
+  ['transport: bytes → message (result)', 'bytesResult', 'gotResult'],
+  ['result → caller (SDK, connection)', 'gotResult', 'end'],
+] as const satisfies ReadonlyArray<readonly [string, keyof Marks, keyof Marks]>;
+type Layer = (typeof LAYER_SPANS)[number][0];
+
+/** Which mark a message passing through a transport sets (the round trip has four). */
+function messageMark(direction: 'send' | 'receive', message: JSONRPCMessage): keyof Marks | undefined {
+  const m = message as { method?: string; result?: unknown };
+  if (direction === 'send') return m.method === 'tools/call' ? 'sendCall' : m.result !== undefined ? 'sendResult' : undefined;
+  return m.method === 'sampling/createMessage' ? 'gotRequest' : m.result !== undefined ? 'gotResult' : undefined;
+}
+
+/**
+ * Wraps a connected transport's send and onmessage and its child's stdout
+ * (a listener put first), setting the marks of the side's call in progress.
+ */
+function instrument(side: Side, transport: Transport, stdout: Readable | null | undefined): void {
+  const set = (key: keyof Marks) => {
+    if (side.marks && side.marks[key] === undefined) side.marks[key] = performance.now();
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    const key = messageMark('send', message);
+    if (key) set(key);
+    return send(message, options);
+  };
+  const receive = transport.onmessage;
+  if (!receive) throw new Error(`${side.label}: the transport has no onmessage to wrap`);
+  transport.onmessage = (message, extra) => {
+    const key = messageMark('receive', message);
+    if (key) set(key);
+    receive.call(transport, message, extra);
+  };
+  if (!stdout) throw new Error(`${side.label}: no child stdout to watch`);
+  stdout.prependListener('data', () => {
+    const marks = side.marks;
+    if (!marks) return;
+    if (marks.sendResult !== undefined) set('bytesResult');
+    else if (marks.sendCall !== undefined) set('bytesRequest');
+  });
+}
+
+/** Wraps an async handler so that it sets handlerIn and handlerOut. */
+function timedHandler<A extends unknown[], R>(side: Side, handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    if (side.marks) side.marks.handlerIn = performance.now();
+    try {
+      return await handler(...args);
+    } finally {
+      if (side.marks) side.marks.handlerOut = performance.now();
+    }
+  };
 }
 
 /** Times one call (wall clock, and this process's CPU); checks the answer came from the zero-latency model. */
 async function timed(side: Side, i: number): Promise<void> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
+  if (LAYERS) side.marks = { start: t0 };
   const text = await side.call(i);
-  const ms = performance.now() - t0;
+  const t1 = performance.now();
+  const ms = t1 - t0;
   const c = process.cpuUsage(c0);
+  if (side.marks) side.marks.end = t1;
   side.cpu += (c.user + c.system) / 1000;
   if (text !== `echo: p${i}`) throw new Error(`${side.label}: unexpected tool result: ${text}`);
   side.times.push(ms);
+  if (side.marks) {
+    const marks = side.marks;
+    side.marks = undefined;
+    side.layers ??= new Map();
+    for (const [layer, from, to] of LAYER_SPANS) {
+      const a = marks[from];
+      const b = marks[to];
+      if (a === undefined || b === undefined) throw new Error(`${side.label}: no ${a === undefined ? from : to} mark in call ${i}`);
+      const list = side.layers.get(layer) ?? [];
+      list.push(b - a);
+      side.layers.set(layer, list);
+    }
+  }
 }
 
 /**
@@ -175,7 +287,7 @@ async function startHost(label: string, core: CoreModule): Promise<Side> {
     const sub = host.manager.onDidChange(check);
     check();
   });
-  return {
+  const side: Side = {
     label,
     times: [],
     cpu: 0,
@@ -188,19 +300,21 @@ async function startHost(label: string, core: CoreModule): Promise<Side> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  if (LAYERS) {
+    // Private members, reached at run time for the wrappers only (a build keeps their names): the connection's
+    // transport (HostStdioTransport, its child process) and the sampling handler it calls for each request.
+    const connection = host.manager.get('fx')?.connection as unknown as { transport: Transport & { child?: { stdout: Readable | null } }; deps: { sampling: { createMessage: (...args: unknown[]) => Promise<unknown> } } };
+    instrument(side, connection.transport, connection.transport.child?.stdout);
+    const sampling = connection.deps.sampling;
+    sampling.createMessage = timedHandler(side, sampling.createMessage.bind(sampling));
+  }
+  return side;
 }
 
 /** A bare SDK Client that answers sampling/createMessage in code. */
 async function startBare(): Promise<Side> {
   const client = new Client({ name: 'bench-bare', version: '1.0.0' }, { capabilities: { sampling: { tools: {} } } });
-  client.setRequestHandler('sampling/createMessage', async (request) => {
-    const first = request.params.messages.at(-1);
-    const block = Array.isArray(first?.content) ? first.content[0] : first?.content;
-    return { role: 'assistant', content: { type: 'text', text: `echo: ${block?.type === 'text' ? block.text : ''}` }, model: 'bare', stopReason: 'endTurn' };
-  });
-  const transport = new StdioClientTransport({ command: process.execPath, args: [V1_STDIO], env: getDefaultEnvironment(), stderr: 'ignore' });
-  await client.connect(transport);
-  return {
+  const side: Side = {
     label: 'bare SDK Client (handler in code)',
     times: [],
     cpu: 0,
@@ -210,10 +324,33 @@ async function startBare(): Promise<Side> {
     },
     close: () => client.close(),
   };
+  const handler = async (request: CreateMessageRequest): Promise<CreateMessageResult> => {
+    const first = request.params.messages.at(-1);
+    const block = Array.isArray(first?.content) ? first.content[0] : first?.content;
+    return { role: 'assistant', content: { type: 'text', text: `echo: ${block?.type === 'text' ? block.text : ''}` }, model: 'bare', stopReason: 'endTurn' };
+  };
+  client.setRequestHandler('sampling/createMessage', LAYERS ? timedHandler(side, handler) : handler);
+  const transport = new StdioClientTransport({ command: process.execPath, args: [V1_STDIO], env: getDefaultEnvironment(), stderr: 'ignore' });
+  await client.connect(transport);
+  // The SDK's transport keeps its child in a private member: reached at run time for the wrappers only.
+  if (LAYERS) instrument(side, transport, (transport as unknown as { _process?: { stdout: Readable | null } })._process?.stdout);
+  return side;
 }
 
 function row(label: string, s: Stats, cpuPerCall: number): string {
   return `${label.padEnd(44)} ${s.median.toFixed(3).padStart(9)} ${s.p95.toFixed(3).padStart(9)} ${s.mean.toFixed(3).padStart(9)} ${cpuPerCall.toFixed(3).padStart(9)}`;
+}
+
+/** Each layer's median per side (ms), and the host's extra over the bare client in that layer. */
+function printLayers(sides: Side[]): void {
+  const [bare, ...hosts] = sides;
+  console.log(`\nper layer, median ms (--layers: wrappers on every side; columns: ${sides.map((s, k) => `${k + 1} = ${s.label}`).join(', ')}; "+" = host 2 minus bare)`);
+  console.log(`${''.padEnd(40)} ${sides.map((_s, k) => String(k + 1).padStart(8)).join(' ')} ${'+'.padStart(8)}`);
+  const median = (side: Side, layer: Layer) => stats(side.layers?.get(layer) ?? [NaN]).median;
+  for (const [layer] of LAYER_SPANS) {
+    const extra = hosts[0] ? median(hosts[0], layer) - median(bare, layer) : NaN;
+    console.log(`${layer.padEnd(40)} ${sides.map((side) => median(side, layer).toFixed(3).padStart(8)).join(' ')} ${extra.toFixed(3).padStart(8)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -221,7 +358,7 @@ async function main(): Promise<void> {
   try {
     if (hostOption !== 'src') sides.push(await startHost('host core, production build (dist/)', loadDistCore()));
     if (hostOption !== 'dist') sides.push(await startHost('host core, TypeScript sources under tsx', await loadSrcCore()));
-    if (against) sides.push(await startHost(`host core, build of ${path.basename(path.resolve(against))}`, loadDistCore(path.resolve(against))));
+    for (const dir of against) sides.push(await startHost(`host core, build of ${path.basename(path.resolve(dir))}`, loadDistCore(path.resolve(dir))));
     await sideBySide(sides);
   } finally {
     for (const side of sides) await side.close();
@@ -235,6 +372,7 @@ async function main(): Promise<void> {
     const s = stats(host.times);
     console.log(row(host.label, s, host.cpu / N));
   }
+  if (LAYERS) printLayers(sides);
   for (const host of hosts) {
     const s = stats(host.times);
     console.log(`ratio ${host.label} / bare: median ${(s.median / bareStats.median).toFixed(2)}x, p95 ${(s.p95 / bareStats.p95).toFixed(2)}x, CPU ${(host.cpu / bare.cpu).toFixed(2)}x (less sensitive to the machine's load than wall time); overhead median ${(s.median - bareStats.median).toFixed(3)} ms`);

@@ -12,6 +12,9 @@ describe('readLine: what a server wrote', () => {
   it('passes valid messages through and skips blank lines', () => {
     assert.deepEqual(readLine('{"jsonrpc":"2.0","id":1,"method":"ping"}').map((i) => i.kind), ['message']);
     assert.deepEqual(readLine('   '), []);
+    assert.deepEqual(readLine(''), []);
+    assert.deepEqual(readLine('\t\u00a0\u2028\ufeff\r'), [], 'whatever trim() removes is blank');
+    assert.deepEqual(readLine('  x').map((i) => i.kind), ['dropped']);
   });
 
   it('drops what cannot be attributed to a request: bad JSON, non-objects, malformed responses and notifications', () => {
