@@ -95,9 +95,12 @@ describe('the walkthrough in a real VS Code', { timeout: 600000 }, () => {
 
   step('"Choose each server\'s policy" is not done by Open Settings', async () => {
     await vs.runCommand('MCP Approval Host: Open Settings');
-    await expectDone(['addServer', 'trySampling', 'reviewCard', 'useInChat'], 'after Open Settings');
-    // Settings opens as a modal editor in code-server 1.139: close it, as a person would.
+    // Settings opens as a modal editor in code-server 1.139, a moment after the command: wait
+    // for it and close it, as a person would, before looking at the walkthrough (opened while
+    // the modal is still coming up, the walkthrough can land behind Settings in the modal).
+    await vs.page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: 20000 });
     await vs.invoke('workbench.action.closeAllEditors');
+    await expectDone(['addServer', 'trySampling', 'reviewCard', 'useInChat'], 'after Open Settings');
   });
 
   step('"Choose each server\'s policy" turns done when Set Sampling Policy… writes a policy, and the walkthrough is complete', async () => {
