@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { SdkError, SdkErrorCode, type CallToolResult, type GetPromptResult, type ListResourceTemplatesResult, type Implementation, type Prompt, type ReadResourceResult, type Resource, type ServerCapabilities, type Tool, type Transport } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { ServerConfig } from './config';
@@ -77,14 +78,11 @@ export class McpConnection extends Disposable {
   private readonly _onDidChangePending = this._register(new Emitter<number>());
   private closing = false;
   private closed = false;
-  /** Aborted when the connection goes away; its reason is what pending handlers see in their signal. */
-  private readonly lifetime = new AbortController();
   /**
-   * The signals of the server→client requests being answered, aborted with the lifetime's reason when the connection goes away. A set
-   * rather than one listener per request on the lifetime's signal: adding and removing an EventTarget listener costs more than a
-   * request's own bookkeeping, and every sampling or elicitation request would pay it twice.
+   * Aborted when the connection goes away: pending handlers see it in their signal. It carries one `linkedSignal` listener per request in
+   * flight (removed as each ends): many at once is not a leak, so Node must not warn about it.
    */
-  private readonly answering = new Set<AbortController>();
+  private readonly lifetime = unlimitedListeners(new AbortController());
 
   private constructor(
     readonly config: ServerConfig,
@@ -226,8 +224,8 @@ export class McpConnection extends Disposable {
   /** Runs a handler with the request's context; every failure becomes a JSON-RPC error. */
   private async answer<T>(requestId: string | number, signal: AbortSignal, handler: (ctx: ServerRequestContext) => Promise<T>): Promise<T> {
     const info = this.client.getServerVersion();
-    // Aborted when the server cancels or the connection ends; unlinked from both once answered.
-    const linked = this.answerSignal(signal);
+    // Aborted when the server cancels or the connection ends; unlinked from the connection's lifetime once answered.
+    const linked = this.closed ? { signal: AbortSignal.abort(), dispose: () => {} } : linkedSignal(signal, this.lifetime.signal);
     const context: ServerRequestContext = {
       server: this.config.name,
       serverInfo: info ? { name: info.name, version: info.version, title: info.title } : undefined,
@@ -247,32 +245,6 @@ export class McpConnection extends Disposable {
       this.pendingServerRequests--;
       this._onDidChangePending.fire(this.pendingServerRequests);
     }
-  }
-
-  /** A signal aborted when the server cancels the request (`signal`) or the connection ends, whichever comes first. */
-  private answerSignal(signal: AbortSignal): { signal: AbortSignal; dispose(): void } {
-    if (this.closed) return { signal: AbortSignal.abort(), dispose: noop };
-    if (signal.aborted) return { signal: AbortSignal.abort(signal.reason), dispose: noop };
-    if (this.lifetime.signal.aborted) return { signal: AbortSignal.abort(this.lifetime.signal.reason), dispose: noop };
-    const controller = new AbortController();
-    const cancelled = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', cancelled, { once: true });
-    this.answering.add(controller);
-    return {
-      signal: controller.signal,
-      dispose: () => {
-        signal.removeEventListener('abort', cancelled);
-        this.answering.delete(controller);
-      },
-    };
-  }
-
-  /** Ends the connection's lifetime: every request still being answered sees the same reason. */
-  private endLifetime(): void {
-    if (this.lifetime.signal.aborted) return;
-    this.lifetime.abort(new ConnectionGoneError());
-    for (const controller of this.answering) controller.abort(this.lifetime.signal.reason);
-    this.answering.clear();
   }
 
   private listChanged(kind: 'tools' | 'prompts' | 'resources', err: Error | null, items: unknown[] | null): void {
@@ -386,7 +358,7 @@ export class McpConnection extends Disposable {
   private handleTransportClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    this.endLifetime();
+    this.lifetime.abort(new ConnectionGoneError());
     this._onDidClose.fire({ expected: this.closing, reason: this.closing ? undefined : 'the server closed the connection' });
   }
 
@@ -398,7 +370,7 @@ export class McpConnection extends Disposable {
     if (this.closing) return;
     this.closing = true;
     const pid = this.pid;
-    this.endLifetime();
+    this.lifetime.abort(new ConnectionGoneError());
     this.auth?.dispose();
     try {
       // A client whose handshake failed early never took the transport over: close it directly.
@@ -427,4 +399,7 @@ function opened(outcome: OpenOutcome): McpConnection {
   throw outcome.error;
 }
 
-function noop(): void {}
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}

@@ -141,8 +141,7 @@ for (const [label, script, era] of [
     it('stops a running model when the tool call is cancelled, and leaves no listener on the connection', async () => {
       rig.setPolicy('auto');
       rig.person = () => undefined;
-      const connection = rig.h.manager.get('fx')!.connection as unknown as { lifetime: AbortController; answering: Set<AbortController> };
-      const lifetime = connection.lifetime.signal;
+      const lifetime = (rig.h.manager.get('fx')!.connection as unknown as { lifetime: AbortController }).lifetime.signal;
       const before = getEventListeners(lifetime, 'abort').length;
       let started!: () => void;
       const running = new Promise<void>((resolve) => (started = resolve));
@@ -164,12 +163,10 @@ for (const [label, script, era] of [
         check();
       });
       assert.equal(getEventListeners(lifetime, 'abort').length, before);
-      assert.equal(connection.answering.size, 0, 'the cancelled request no longer waits for the connection to end');
       // A request answered normally (nothing aborted) unlinks from the connection too.
       rig.runner.script = (req) => [{ type: 'text', text: `echo: ${lastText(req)}` }];
       assert.deepEqual(textOf(await rig.h.manager.callTool('fx', 'sample', { prompt: 'after' }))[0], 'echo: after');
       assert.equal(getEventListeners(lifetime, 'abort').length, before);
-      assert.equal(connection.answering.size, 0);
     });
 
     it('closes the card and stops the model when the tool call is cancelled', async () => {
