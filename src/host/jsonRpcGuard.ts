@@ -17,8 +17,6 @@ export type Incoming =
   | { kind: 'dropped'; reason: string };
 
 const SNIPPET = 120;
-/** Empty or only whitespace (what `trim()` removes); anchored at the start, it stops at the first other character instead of trimming a copy of the line. */
-const BLANK = /^\s*$/;
 
 /**
  * Reads one line a server wrote. The SDK's transports drop every message that
@@ -31,7 +29,7 @@ const BLANK = /^\s*$/;
  * and answering each stray line would only feed them more noise.
  */
 export function readLine(line: string): Incoming[] {
-  if (BLANK.test(line)) return [];
+  if (line.trim() === '') return [];
   let value: unknown;
   try {
     value = JSON.parse(line);
