@@ -8,7 +8,7 @@
  * In the 2026-07-28 era a refused input request is left out of the MRTR retry
  * (see `mrtrRefusal.ts`) so the server learns of the refusal.
  */
-import { Client, type ClientContext, type JSONRPCRequest, type JSONRPCResponse, type Result } from '@modelcontextprotocol/client';
+import { Client, type ClientContext, type JSONRPCNotification, type JSONRPCRequest, type JSONRPCResponse, type MessageExtraInfo, type Result } from '@modelcontextprotocol/client';
 import { refusalAsOmission } from './mrtrRefusal';
 import { withDefaultResultType } from './resultType';
 import { checkElicitationParams } from './elicitation/params';
@@ -18,8 +18,9 @@ export type RefusedElicitationRoute = (params: unknown, ctx: ClientContext) => P
 
 /**
  * A `Client` that routes out-of-spec elicitation requests to
- * `onRefusedElicitation`, and treats a 2026-era result without `resultType`
- * as complete (see `resultType.ts` for the SDK gap).
+ * `onRefusedElicitation`, treats a 2026-era result without `resultType`
+ * as complete (see `resultType.ts` for the SDK gap), and delivers a request's
+ * progress notifications before its response (below).
  */
 export class HostClient extends Client {
   /** Set before connecting; when unset, the SDK's own refusal applies. */
@@ -27,7 +28,48 @@ export class HostClient extends Client {
   /** Told when a refused input request is left out of an MRTR retry (2026-07-28 era). */
   onInputOmitted: ((method: string, reason: unknown) => void) | undefined;
 
+  /**
+   * Progress notifications handed to the SDK but not yet delivered, by the
+   * request id they belong to (the SDK's key: `Number(progressToken)`).
+   */
+  private readonly progressInFlight = new Map<number, number>();
+
+  /*
+   * SDK gap (@modelcontextprotocol/client 2.x, Protocol._onnotification /
+   * _onresponse): a notification's handler runs in a microtask, a response's
+   * at once, and the response removes the request's progress handler. So a
+   * server's last progress notifications and its result, read in one chunk
+   * (stdio: one `data` event, lines delivered in a loop), reach the caller in
+   * the wrong order and the progress is dropped ("unknown token"), although
+   * the server sent it first, as the spec requires. A response whose request
+   * still has progress on the way is delivered one microtask later, after it.
+   */
+  protected override _onnotification(raw: JSONRPCNotification, extra?: MessageExtraInfo): void {
+    const token = raw.method === 'notifications/progress' ? (raw.params as { progressToken?: unknown } | undefined)?.progressToken : undefined;
+    if (typeof token !== 'number' && typeof token !== 'string') return super._onnotification(raw, extra);
+    const id = Number(token);
+    this.progressInFlight.set(id, (this.progressInFlight.get(id) ?? 0) + 1);
+    try {
+      super._onnotification(raw, extra);
+    } finally {
+      // Queued after the SDK's delivery (microtasks run in order): by then it ran.
+      queueMicrotask(() => {
+        const left = (this.progressInFlight.get(id) ?? 1) - 1;
+        if (left > 0) this.progressInFlight.set(id, left);
+        else this.progressInFlight.delete(id);
+      });
+    }
+  }
+
   protected override _onresponse(response: JSONRPCResponse): void {
+    if (this.progressInFlight.size > 0 && this.progressInFlight.has(Number(response.id))) {
+      queueMicrotask(() => this.deliverResponse(response));
+      return;
+    }
+    this.deliverResponse(response);
+  }
+
+  private deliverResponse(response: JSONRPCResponse): void {
     // Legacy results never carry resultType; the legacy codec needs none.
     super._onresponse(this.getProtocolEra() === 'legacy' ? response : withDefaultResultType(response));
   }

@@ -50,6 +50,27 @@ describe('a hostile server', () => {
     }
   });
 
+  it('delivers every progress notification that arrives in the same read as the result', async () => {
+    // The SDK dispatches a notification in a microtask but a response at once, and a
+    // response forgets its progress handler: HostClient keeps the wire order instead.
+    const h = createTestHost();
+    try {
+      h.manager.applyConfig(configs({ burst: { command: process.execPath, args: [HOSTILE], env: { HOSTILE_MODE: 'probe' } } }), true);
+      await waitFor(h.manager, () => h.manager.get('burst')?.state.kind === 'running', 20_000, 'running');
+      for (const n of [1, 5]) {
+        const seen: Array<{ progress: number; message?: string }> = [];
+        const result = await h.manager.callTool('burst', 'progressBurst', { n }, { onProgress: (p) => seen.push({ progress: p.progress, message: p.message }) });
+        assert.equal(textOf(result), `sent ${n} progress notifications`);
+        assert.deepEqual(
+          seen,
+          Array.from({ length: n }, (_, i) => ({ progress: i + 1, message: `step ${i + 1}` })),
+        );
+      }
+    } finally {
+      await h.dispose();
+    }
+  });
+
   for (const [what, method, params, code] of [
     ['a sampling request without messages', 'sampling/createMessage', { maxTokens: 10 }, -32602],
     ['an elicitation request without a schema', 'elicitation/create', { message: 'hi' }, -32602],
