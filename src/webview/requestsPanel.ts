@@ -1,7 +1,7 @@
 import type { ExtensionToWebview, HistoryEntry, RequestCard, RequestsStatus } from '../shared/protocol';
 import type { CardView } from './cardView';
 import { compactCard } from './compactCard';
-import { button } from './components';
+import { button, keepSpareComponents } from './components';
 import { h, icon, render } from './dom';
 import { createElicitationCard } from './elicitationCard';
 import { QueueKeyboard } from './queueKeyboard';
@@ -63,6 +63,8 @@ export class RequestsPanel {
     const announcer = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.keyboard = new QueueKeyboard(this.cards, announcer);
     render(root, this.status, this.bar, this.cards, this.history, announcer);
+    // Cards are built while someone waits for them: their components are made ahead, in idle time.
+    keepSpareComponents();
   }
 
   receive(message: RequestsMessage): void {
