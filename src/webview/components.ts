@@ -208,7 +208,8 @@ export function nativeSelect(label: string, className: string): ValueControl {
 export function setOptions(el: ValueControl, options: readonly SelectOption[], value: string | undefined): void {
   const tag = el instanceof HTMLSelectElement ? 'option' : 'vscode-option';
   el.replaceChildren(...options.map((o) => h(tag, { value: o.value, title: o.title, selected: o.value === value }, o.label)));
-  if (value !== undefined) el.value = value;
+  // The `selected` option usually made it the value already: selecting again costs a native select a second pass.
+  if (value !== undefined && el.value !== value) el.value = value;
 }
 
 /** A required single choice as native radio buttons in a labelled radio group. */
