@@ -22,7 +22,57 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { h, icon } from './dom';
+import { fill, h, icon } from './dom';
+
+/**
+ * Spare component elements, built while the page is idle and taken by the
+ * next card. Creating a component element is the dear part of building a card
+ * (measured in the Requests webview: 0.15-0.35 ms per `vscode-button` or
+ * `vscode-textfield` when it is the first of its task, against 0.02 ms for a
+ * `div`; a review sampling card has five buttons and a text field), and a card
+ * is built while the person waits for it. A spare is exactly what
+ * `document.createElement` returns: never connected, no attribute set (a
+ * custom element's constructor sees none either), so a card built from spares
+ * is the same card. Only a view that asks for them keeps spares
+ * ({@link keepSpareComponents}); the pool is refilled after each use.
+ */
+const SPARES = { 'vscode-button': 6, 'vscode-textfield': 1, select: 1 } as const;
+type SpareTag = keyof typeof SPARES;
+const spares = new Map<SpareTag, HTMLElement[]>();
+let keepSpares = false;
+let refillPending = false;
+
+/** Keeps spare components from now on (the Requests view, where cards are built while someone waits). */
+export function keepSpareComponents(): void {
+  keepSpares = true;
+  scheduleRefill();
+}
+
+/** A new element of `tag`: a spare when one is ready. */
+function create(tag: SpareTag): HTMLElement {
+  const el = spares.get(tag)?.pop() ?? document.createElement(tag);
+  if (keepSpares) scheduleRefill();
+  return el;
+}
+
+function scheduleRefill(): void {
+  if (refillPending) return;
+  refillPending = true;
+  const refill = (deadline?: IdleDeadline) => {
+    refillPending = false;
+    for (const tag of Object.keys(SPARES) as SpareTag[]) {
+      let pool = spares.get(tag);
+      if (!pool) spares.set(tag, (pool = []));
+      while (pool.length < SPARES[tag]) {
+        // Only in idle time: what is left waits for the next idle period.
+        if (deadline && deadline.timeRemaining() < 1) return scheduleRefill();
+        pool.push(document.createElement(tag));
+      }
+    }
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(refill, { timeout: 2000 });
+  else setTimeout(refill, 50);
+}
 
 /** A component with a string value (text field, text area, select). */
 export type ValueControl = HTMLElement & { value: string; disabled: boolean };
@@ -44,8 +94,8 @@ export interface ButtonOptions {
 
 /** A button named by its label; clicks are ignored while it is disabled. */
 export function button(label: string, onClick: () => void, options: ButtonOptions = {}): HTMLElement {
-  const b = h(
-    'vscode-button',
+  const b = fill(
+    create('vscode-button'),
     {
       secondary: options.secondary === true,
       'icon-only': options.iconOnly === true,
@@ -106,7 +156,7 @@ export function textField(label: string, options: TextFieldOptions = {}): ValueC
   // `required` reaches the inner input (announced as required). The component would also style
   // every empty required field as an error before it was touched; media/elicitation.css turns
   // that off, and the form shows errors when they matter (the `invalid` attribute).
-  const field = h('vscode-textfield', {
+  const field = fill(create('vscode-textfield'), {
     type: options.type ?? 'text',
     placeholder: options.placeholder,
     class: options.className,
@@ -151,14 +201,15 @@ export function select(label: string, options: readonly SelectOption[], value: s
  * own; for a select on every card, where the library's costs too much (see above).
  */
 export function nativeSelect(label: string, className: string): ValueControl {
-  return h('select', { class: `native-select ${className}`, 'aria-label': label });
+  return fill(create('select') as HTMLSelectElement, { class: `native-select ${className}`, 'aria-label': label });
 }
 
 /** Replaces a select's options (library or native), keeping `value` selected when it is one of them. */
 export function setOptions(el: ValueControl, options: readonly SelectOption[], value: string | undefined): void {
   const tag = el instanceof HTMLSelectElement ? 'option' : 'vscode-option';
   el.replaceChildren(...options.map((o) => h(tag, { value: o.value, title: o.title, selected: o.value === value }, o.label)));
-  if (value !== undefined) el.value = value;
+  // The `selected` option usually made it the value already: selecting again costs a native select a second pass.
+  if (value !== undefined && el.value !== value) el.value = value;
 }
 
 /** A required single choice as native radio buttons in a labelled radio group. */

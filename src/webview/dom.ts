@@ -9,7 +9,11 @@ type Child = Node | string | undefined | null | false;
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string | boolean | undefined>, ...children: Child[]): HTMLElementTagNameMap[K];
 export function h(tag: string, attrs?: Record<string, string | boolean | undefined>, ...children: Child[]): HTMLElement;
 export function h(tag: string, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
+  return fill(document.createElement(tag), attrs, ...children);
+}
+
+/** Gives an element made elsewhere (a spare component, see components.ts) attributes and children as `h` does. */
+export function fill<E extends HTMLElement>(el: E, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): E {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
     if (/^on/i.test(key)) continue; // never event-handler attributes

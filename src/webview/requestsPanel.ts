@@ -1,12 +1,13 @@
 import type { ExtensionToWebview, HistoryEntry, RequestCard, RequestsStatus } from '../shared/protocol';
 import type { CardView } from './cardView';
 import { compactCard } from './compactCard';
-import { button } from './components';
+import { button, keepSpareComponents } from './components';
 import { h, icon, render } from './dom';
 import { createElicitationCard } from './elicitationCard';
 import { QueueKeyboard } from './queueKeyboard';
 import { RequestsStore } from './requestsStore';
 import { createSamplingCard } from './samplingCard';
+import { dateTime } from './timeFormat';
 import { post, pruneDrafts } from './vscodeApi';
 
 /** Requests view messages (the others belong to other panels). */
@@ -14,7 +15,7 @@ export type RequestsMessage = Extract<ExtensionToWebview, { type: 'requestsState
 
 /** The first cards of the queue are shown in full; the rest as one-line rows until they move up or are opened. */
 const FULL_CARDS = 5;
-/** Building full cards stops for the frame after this long (ms), so no task blocks input. */
+/** Applying messages and building full cards stops for the frame after this long (ms), so no task blocks input. */
 const FRAME_BUDGET_MS = 8;
 
 interface Slot {
@@ -29,19 +30,23 @@ interface Slot {
 }
 
 /**
- * The Requests view. The first message after a quiet spell is applied at
- * once (waiting for an animation frame would cost a frame or more, and much
- * more in a webview the browser throttles); the messages that follow it
- * before the next frame are queued and applied once per animation frame
- * while they keep coming, so a burst of deltas (a stream, 200 requests at
- * once) costs one layout per frame. Cards are keyed by request id and
- * patched in place, so typing is never interrupted.
+ * The Requests view. A message is applied as soon as it arrives while this
+ * frame's budget lasts (waiting for an animation frame would cost a frame or
+ * more, and much more in a webview the browser throttles: a card that comes
+ * a few ms after the last one was removed, or after a History update, shows at
+ * once too); once a frame has spent its budget, what arrives is queued and
+ * applied once per animation frame while messages keep coming, so a burst of
+ * deltas (a stream, 200 requests at once) costs one layout per frame and no
+ * long task. Cards are keyed by request id and patched in place, so typing is
+ * never interrupted.
  */
 export class RequestsPanel {
   private readonly store = new RequestsStore();
   private readonly slots = new Map<string, Slot>();
   private readonly queue: RequestsMessage[] = [];
   private frame: number | undefined;
+  /** Time spent applying messages since the last animation frame (ms). */
+  private spent = 0;
   private readonly status = h('div', { class: 'status-line' });
   private readonly bar = h('div', { class: 'queue-bar', role: 'toolbar', 'aria-label': 'Queue actions' });
   private readonly cards = h('section', { class: 'cards', 'aria-label': 'Pending requests' });
@@ -58,19 +63,21 @@ export class RequestsPanel {
     const announcer = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.keyboard = new QueueKeyboard(this.cards, announcer);
     render(root, this.status, this.bar, this.cards, this.history, announcer);
+    // Cards are built while someone waits for them: their components are made ahead, in idle time.
+    keepSpareComponents();
   }
 
   receive(message: RequestsMessage): void {
     this.queue.push(message);
-    // A frame is pending: a burst is under way, and this message joins its next batch.
-    if (this.frame !== undefined) return;
-    this.flush();
-    this.frame = requestAnimationFrame(() => this.onFrame());
+    // This frame's budget is spent: a burst is under way, and this message joins its next batch.
+    if (this.spent < FRAME_BUDGET_MS) this.flush();
+    this.frame ??= requestAnimationFrame(() => this.onFrame());
   }
 
-  /** Applies what arrived since the last frame; a frame with nothing to do ends the burst. */
+  /** A new frame, a new budget: applies what was queued meanwhile; a frame with nothing to do ends the burst. */
   private onFrame(): void {
     this.frame = undefined;
+    this.spent = 0;
     if (this.queue.length === 0 && !this.layoutDirty) return;
     this.flush();
     this.frame = requestAnimationFrame(() => this.onFrame());
@@ -80,11 +87,13 @@ export class RequestsPanel {
     const started = performance.now();
     this.removed = 0;
     for (const message of this.queue.splice(0)) this.apply(message);
-    this.layout(started);
+    // Full cards are built within what is left of this frame's budget.
+    this.layout(started - this.spent);
     if (this.statusDirty) this.renderStatus(this.store.status);
     if (this.historyDirty) this.renderHistory(this.store.history);
     if (this.draftsDirty) pruneDrafts(new Set(this.store.cards.keys()));
     this.statusDirty = this.historyDirty = this.draftsDirty = false;
+    this.spent += performance.now() - started;
   }
 
   private apply(message: RequestsMessage): void {
@@ -246,7 +255,7 @@ export class RequestsPanel {
         ...history.slice(0, 20).map((entry) =>
           h(
             'li',
-            { title: `${new Date(entry.at).toLocaleString()}: ${entry.summary}` },
+            { title: `${dateTime(entry.at)}: ${entry.summary}` },
             icon(entry.kind === 'sampling' ? 'sparkle' : 'question'),
             ' ',
             h('span', { class: 'server' }, entry.server),

@@ -10,6 +10,7 @@ import { CompletionSection } from './sampling/completion';
 import { DraftStore } from './sampling/drafts';
 import { MaxTokensField, ModelPicker, renderParameters, renderTools } from './sampling/params';
 import { EditableTextView } from './sampling/text';
+import { clockTime } from './timeFormat';
 
 type SamplingRequestCard = RequestCard & { kind: 'sampling' };
 
@@ -198,7 +199,7 @@ class SamplingCardView implements CardView {
 
   private renderStatus(): void {
     const s = this.card.sampling;
-    const at = this.card.deadline && !this.card.closed ? new Date(this.card.deadline).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : undefined;
+    const at = this.card.deadline && !this.card.closed ? clockTime(this.card.deadline) : undefined;
     this.status.replaceChildren(
       h('strong', {}, this.card.closed ? 'Closed' : phaseText(s)),
       h('div', { class: 'muted' }, `Policy ${s.policy}: ${POLICY_TEXT[s.policy]}.`, at ? ` Answered for you at ${at} if left waiting.` : ''),

@@ -226,6 +226,8 @@ async function measureFloor(vs) {
 
   await attempt('floorOne', async () => {
     const times = [];
+    /** [post → posted into the webview, → text in its DOM] */
+    const split = [];
     for (let i = 0; i < CARD_REPEATS + CARD_WARMUP; i++) {
       await vs.invoke('benchFloor.clear');
       const markers = markersOf('bmfone', 1, i);
@@ -233,9 +235,13 @@ async function measureFloor(vs) {
       const { t0 } = await vs.invoke('benchFloor.post', 'bmfone', 1, i);
       // Polled as often as our panel's card below: each poll is a task on the renderer thread.
       const st = await waitSeen(inst, markers, { timeout: 10000, interval: 10 });
-      if (i >= CARD_WARMUP) times.push(inst.toLocal(st.seen[0]) - t0);
+      if (i >= CARD_WARMUP) {
+        times.push(inst.toLocal(st.seen[0]) - t0);
+        if (st.posted[0] != null) split.push([inst.toLocal(st.posted[0]) - t0, st.seen[0] - st.posted[0]]);
+      }
     }
     fig.floorOne = stats(times);
+    fig.floorOneSplit = { toWebview: stats(split.map((x) => x[0])), inWebview: stats(split.map((x) => x[1])) };
   });
 
   await attempt('floorBurst', async () => {
@@ -497,6 +503,8 @@ async function measurePanel(vs, review) {
     const seen = [];
     const actionable = [];
     const clicks = [];
+    /** [request sent → its card posted into the webview, → text in its DOM] */
+    const split = [];
     const since = now();
     for (let i = 0; i < CARD_REPEATS + CARD_WARMUP; i++) {
       const markers = markersOf('bmcard', 1, i);
@@ -507,6 +515,7 @@ async function measurePanel(vs, review) {
       if (i >= CARD_WARMUP) {
         seen.push(inst.toLocal(st.seen[0]) - sent);
         actionable.push(inst.toLocal(st.actionable[0]) - sent);
+        if (st.posted[0] != null) split.push([inst.toLocal(st.posted[0]) - sent, st.seen[0] - st.posted[0]]);
       }
       const c = await clickReject(inst, markers[0], 30000);
       if (i >= CARD_WARMUP) clicks.push(c.total);
@@ -515,6 +524,7 @@ async function measurePanel(vs, review) {
       });
     }
     fig.oursCard = stats(seen);
+    fig.oursCardSplit = { toWebview: stats(split.map((x) => x[0])), inWebview: stats(split.map((x) => x[1])) };
     fig.oursActionable = stats(actionable);
     fig.oursClickAlone = stats(clicks);
     longest.push(['one card at a time', await inst.longest(since)]);
@@ -633,6 +643,7 @@ function printTable() {
   console.log('');
   const details = [
     `floor: 1 item p50 ${ms(p50(fig.floorOne))} (min ${ms(fig.floorOne?.min)}), ${BURST} posts p50 ${ms(p50(fig.floorBurst))}, click p50 ${ms(p50(fig.floorClick))} (in page ${ms(p50(fig.floorClickInPage))})`,
+    `one item / one card, split where the webview host posts it into the page (the message event's timeStamp), p50: floor post → posted ${ms(fig.floorOneSplit?.toWebview?.p50)}, → text in the DOM ${ms(fig.floorOneSplit?.inWebview?.p50)}; ours request sent → posted ${ms(fig.oursCardSplit?.toWebview?.p50)}, → card text in the DOM ${ms(fig.oursCardSplit?.inWebview?.p50)}`,
     `auto path: ours p50 ${ms(fig.oursAuto?.p50)} p95 ${ms(fig.oursAuto?.p95)}; VS Code p50 ${ms(fig.peerAuto?.p50)} p95 ${ms(fig.peerAuto?.p95)} (measured by the server: request sent → result received)`,
     `auto path, min / p25 / p50: ours ${spread(fig.oursAuto)}; VS Code ${spread(fig.peerAuto)}; extension floor ${spread(fig.floorAuto)} (.stream ${spread(fig.floorAutoStream)}); bare round trip ${spread(fig.hostRoundTrip)}`,
     ...(fig.floorAuto ? [

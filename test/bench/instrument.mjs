@@ -21,6 +21,9 @@ export function installWebviewInstrument() {
   const B = {
     now,
     seen: new Map(),
+    /** Per marker: when the last message before it showed up was posted into this frame (the event's timeStamp). */
+    posted: new Map(),
+    lastPosted: null,
     nodes: new Map(),
     actionable: new Map(),
     pendingActionable: new Set(),
@@ -88,6 +91,7 @@ export function installWebviewInstrument() {
   };
   B.status = (markers) => ({
     seen: markers.map((m) => B.seen.get(m) ?? null),
+    posted: markers.map((m) => B.posted.get(m) ?? null),
     actionable: markers.map((m) => B.actionable.get(m) ?? null),
   });
   B.trackEffect = (marker) => {
@@ -118,6 +122,10 @@ export function installWebviewInstrument() {
     const t = now();
     B.callbacks++;
     const w = B.watch;
+    // Inside a message handler (this callback runs in its microtask checkpoint) the message is
+    // `window.event`; otherwise (a frame callback) the last message that arrived.
+    const current = window.event;
+    const postedNow = current && current.type === 'message' ? performance.timeOrigin + current.timeStamp : B.lastPosted;
     if (w && w.remaining > 0) {
       for (const r of records) {
         const nodes = r.type === 'characterData' ? [r.target] : r.addedNodes;
@@ -129,6 +137,7 @@ export function installWebviewInstrument() {
           for (const m of found) {
             if (!w.markers.has(m) || B.seen.has(m)) continue;
             B.seen.set(m, t);
+            B.posted.set(m, postedNow);
             B.nodes.set(m, n);
             w.remaining--;
           }
@@ -146,6 +155,9 @@ export function installWebviewInstrument() {
     if (B.effects.size) checkEffects(t);
     B.busy += now() - t;
   }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled', 'hidden', 'aria-disabled'] });
+  // A message's timeStamp is when the webview host posted it into this frame (its clock): what
+  // comes before is the transport, what comes after is the page's own work.
+  window.addEventListener('message', (ev) => { B.lastPosted = performance.timeOrigin + ev.timeStamp; }, true);
   window.addEventListener('click', (ev) => {
     const t = now();
     for (const e of B.effects.values()) {

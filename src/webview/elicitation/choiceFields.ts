@@ -21,6 +21,8 @@ function radioGroup(field: SelectField, current: string | undefined, onChange: (
   const group = radios(`${id}-label`, `${id}-radio`, field.options, current, (value) => onChange(value));
   const setDisabled = (d: boolean) => {
     for (const r of group.radios) r.disabled = d;
+    // Dims the labels (media/elicitation.css); a class, not `:has()`, which makes every insertion and removal in the view dearer.
+    group.element.classList.toggle('radio-group-disabled', d);
   };
   return { element: group.element, label, focusTarget: group.radios.find((r) => r.checked) ?? group.radios[0] ?? group.element, setDisabled };
 }

@@ -7,6 +7,7 @@ import type { SensitiveField } from '../../shared/elicitation';
 import type { CardBase } from '../../shared/protocol';
 import { button } from '../components';
 import { h, icon } from '../dom';
+import { clockTime } from '../timeFormat';
 
 /** The prominent warning for fields that seem to ask for secrets; recommends Decline. */
 export function sensitiveWarning(fields: readonly SensitiveField[]): HTMLElement | undefined {
@@ -40,7 +41,7 @@ export function closedBanner(closed: NonNullable<CardBase['closed']>, onDismiss:
 /** "Answers Cancel at 14:32 if nobody responds", or nothing without a deadline. */
 export function deadlineNote(deadline: number | undefined): HTMLElement | undefined {
   if (deadline === undefined) return undefined;
-  const at = new Date(deadline).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const at = clockTime(deadline);
   return h('span', { class: 'muted deadline' }, icon('watch'), ` Answers Cancel at ${at} if you do not respond`);
 }
 
