@@ -46,7 +46,7 @@ describe('Requests view deltas', () => {
   });
 
   it('updates carry only changed fields; cleared ones are listed; sampling messages travel without media', () => {
-    const entry = { id: 'sampling-x-1', kind: 'sampling' as const, server: 's', createdAt: 1, card: reviewCard(withImage('edited')), origin: {} };
+    const entry = { id: 'sampling-x-1', kind: 'sampling' as const, server: 's', createdAt: 1, card: reviewCard(withImage('edited')), origin: {}, needsAttention: () => true };
     const patch = toPatch({ type: 'updated', entry, patch: { phase: 'running', error: undefined, messages: entry.card.messages } });
     assert.equal(patch.kind, 'sampling');
     assert.deepEqual(patch.unset, ['error']);
@@ -61,7 +61,7 @@ describe('Requests view deltas', () => {
     const store = new RequestsStore();
     const base = { id: 'a', server: { name: 's' }, createdAt: 1 };
     store.reset({ serverCount: 1, runningCount: 1, samplingPaused: false, history: [], requests: [{ ...base, kind: 'sampling', sampling: reviewCard(withImage()) }] });
-    const stripped = toPatch({ type: 'updated', entry: { ...base, kind: 'sampling', server: 's', origin: {}, card: reviewCard(withImage('new text')) }, patch: { messages: withImage('new text'), error: undefined } });
+    const stripped = toPatch({ type: 'updated', entry: { ...base, kind: 'sampling', server: 's', origin: {}, card: reviewCard(withImage('new text')), needsAttention: () => true }, patch: { messages: withImage('new text'), error: undefined } });
     const merged = store.update('a', stripped);
     assert.ok(merged?.kind === 'sampling');
     const [text, image] = merged.sampling.messages[0].blocks;
