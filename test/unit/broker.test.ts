@@ -206,7 +206,7 @@ describe('request broker', () => {
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog, RequestAudit } from '../../src/host/audit';
+import { AuditLog, auditEntryOf, RequestAudit } from '../../src/host/audit';
 
 describe('one audit path', () => {
   it('records every request that leaves the broker, of both kinds, in the same shape', async () => {
@@ -243,7 +243,7 @@ describe('one audit path', () => {
     const records: Array<{ outcome: string; error?: string; kind: string; requestId: string | number }> = [];
     const clock = new FakeClock();
     const broker = new RequestBroker(clock);
-    const audit = new RequestAudit({ record: (e) => void records.push(e) }, clock);
+    const audit = new RequestAudit({ record: (e) => void records.push(auditEntryOf(e)) }, clock);
     audit.follow(broker);
     for (const outcome of ['paused', 'rejected', 'error', 'completed', 'accepted', 'something new']) broker.open('sampling', 's', sampling(), live()).finish(outcome, 'x');
     const cancelled = new AbortController();

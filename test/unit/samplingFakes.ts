@@ -3,7 +3,7 @@
 import type { IDisposable } from '../../src/host/disposable';
 import { Emitter } from '../../src/host/events';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import { RequestAudit, type AuditEntry } from '../../src/host/audit';
+import { auditEntryOf, RequestAudit, type AuditEntry } from '../../src/host/audit';
 import { SamplingBudget } from '../../src/host/sampling/budget';
 import { SamplingCoordinator, type CoordinatorDeps, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
@@ -113,7 +113,7 @@ export class Rig {
   readonly budget = new SamplingBudget({ clock: () => this.clock.now() });
   readonly audits: AuditEntry[] = [];
   /** The host's one audit path, following this rig's broker, writing to `audits`. */
-  readonly audit = new RequestAudit({ record: (e) => void this.audits.push(e) }, this.clock);
+  readonly audit = new RequestAudit({ record: (e) => void this.audits.push(auditEntryOf(e)) }, this.clock);
   readonly notices: string[] = [];
   readonly opened: string[] = [];
   readonly allowed: string[] = [];

@@ -98,7 +98,7 @@ export class SamplingSession {
       origin: originOf(this.ctx),
       signal: this.ctx.signal,
       timeoutMs: this.deps.reviewTimeoutMs(),
-      audit: { requestId: this.ctx.requestId, details: () => this.auditDetails() },
+      audit: { requestId: this.ctx.requestId, details: (endedAt) => this.auditDetails(endedAt) },
     });
     const { done, settle } = this.handle.wait<SamplingResult>({ onAction: (a) => this.onAction(a), onAbort: (reason) => this.onAborted(reason) });
     this.review = settle;
@@ -462,10 +462,10 @@ export class SamplingSession {
     this.handle.stream(delta);
   }
 
-  /** What this request's audit record holds besides who asked and how it ended (asked once, as it leaves the broker). */
-  private auditDetails(): AuditDetails {
+  /** What this request's audit record holds besides who asked and how it ended (asked once, when the record is written). */
+  private auditDetails(endedAt: number): AuditDetails {
     const c = this.completion;
-    const total = this.deps.clock.now() - this.openedAt;
+    const total = endedAt - this.openedAt;
     const req = this.applied.request;
     return {
       model: c?.model.id ?? this.selected?.id,
