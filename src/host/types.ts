@@ -14,13 +14,15 @@ export interface LogSink {
 /** Time and timers, injectable for tests. */
 export interface Clock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): IDisposable;
+  /** `background`: the timer alone does not keep the process running (Node's `unref`). */
+  setTimeout(fn: () => void, ms: number, options?: { background?: boolean }): IDisposable;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout(fn, ms) {
+  setTimeout(fn, ms, options) {
     const handle = setTimeout(fn, ms);
+    if (options?.background) handle.unref();
     return { dispose: () => clearTimeout(handle) };
   },
 };

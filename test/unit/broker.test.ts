@@ -150,6 +150,56 @@ describe('request broker', () => {
     assert.equal(broker.pending().length, 3, 'aborted cards stay (closed) until dismissed');
   });
 
+  it('times every review out at its own deadline on one timer, which answering a review does not touch', () => {
+    const clock = new FakeClock();
+    let timers = 0;
+    const setTimeout = clock.setTimeout.bind(clock);
+    clock.setTimeout = (fn: () => void, ms: number) => {
+      timers++;
+      return setTimeout(fn, ms);
+    };
+    const broker = new RequestBroker(clock);
+    const a = broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 100 });
+    const b = broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 100 });
+    b.finish('sent', 'answered');
+    for (let i = 0; i < 5; i++) broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 100 }).finish('sent', 'answered');
+    assert.equal(timers, 1, 'one timer for every review with the same timeout');
+    clock.advance(10);
+    // A shorter timeout set meanwhile: its review times out first.
+    const c = broker.open('elicitation', 's', info(), { ...live(), timeoutMs: 20 });
+    clock.advance(20);
+    const closed = (h: { entry: { closed?: { kind: string } } }) => h.entry.closed?.kind;
+    assert.deepEqual([closed(a), closed(c)], [undefined, 'timeout']);
+    clock.advance(69);
+    assert.equal(closed(a), undefined, 'not a millisecond early');
+    clock.advance(1);
+    assert.equal(closed(a), 'timeout');
+    assert.deepEqual(broker.history().filter((h) => h.outcome === 'timeout').map((h) => h.id), [a.id, c.id]);
+    assert.equal(broker.openCount, 0);
+  });
+
+  it('builds a lazy card only when it is read, and sends patches only after that', () => {
+    const broker = new RequestBroker(new FakeClock());
+    let builds = 0;
+    let attention = false;
+    const h = broker.open('sampling', 's', { build: () => (builds++, sampling()), needsAttention: () => attention }, live());
+    const patches: Array<string[] | undefined> = [];
+    broker.onDidChangeEntry((c) => {
+      if (c.type === 'updated') patches.push(c.patch && Object.keys(c.patch));
+    });
+    h.update();
+    assert.equal(h.entry.needsAttention(), false);
+    attention = true;
+    assert.equal(h.entry.needsAttention(), true, 'asked of the owner, not of a card');
+    assert.deepEqual([builds, h.watched], [0, false]);
+    assert.equal(h.entry.card.phase, 'review');
+    assert.equal(h.entry.card.phase, 'review');
+    assert.deepEqual([builds, h.watched], [1, true], 'built once, when first read');
+    h.update({ phase: 'running' });
+    assert.equal(h.entry.card.phase, 'running');
+    assert.deepEqual(patches, [undefined, ['phase']]);
+  });
+
   it('reports each change as a delta: added, only the changed fields, streamed text, removed', () => {
     const broker = new RequestBroker(new FakeClock());
     const changes: string[] = [];

@@ -30,8 +30,8 @@ describe('Requests view deltas', () => {
     rig.broker.onDidChangeEntry((c) => changes.push(c));
     rig.run(entry);
     await until(() => entry.card.completion?.text.text === 'Hello, ', 'two chunks streamed');
-    // Nothing waits on the clock: the deltas are out before any timer could run (the one timer is the review timeout).
-    assert.equal(rig.clock.pending, 1, 'no timer between the model and the view');
+    // Nothing waits on the clock: the deltas are out before any timer could run (the review timeout is a background timer, not counted).
+    assert.equal(rig.clock.pending, 0, 'no timer between the model and the view');
     const streamed = changes.filter((c) => c.type === 'streamed');
     assert.deepEqual(streamed.map((c) => (c.entry.kind === 'sampling' ? c.delta.append : '')), ['Hel', 'lo, ']);
     const updates = changes.filter((c) => c.type === 'updated');
@@ -43,6 +43,19 @@ describe('Requests view deltas', () => {
     rig.act(entry, { type: 'send' });
     await result;
     await settle();
+  });
+
+  it('an auto request nobody looks at builds no card: its changes carry no patch and its stream no delta', async () => {
+    const rig = new Rig();
+    rig.options.srv = { samplingPolicy: 'auto', maxRequestsPerMinute: 1000 };
+    rig.runner.script = () => [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'text', text: 'c' }];
+    const changes: BrokerChange[] = [];
+    rig.broker.onDidChangeEntry((c) => changes.push(c));
+    const answer = await rig.request().result;
+    assert.equal(!Array.isArray(answer.content) && answer.content.type === 'text' && answer.content.text, 'abc');
+    assert.deepEqual(changes.map((c) => c.type), ['added', 'updated', 'history', 'removed']);
+    assert.ok(changes[1].type === 'updated' && changes[1].patch === undefined, 'the run started: said, but nothing built to send');
+    assert.equal(rig.audits.length, 1, 'recorded all the same');
   });
 
   it('updates carry only changed fields; cleared ones are listed; sampling messages travel without media', () => {

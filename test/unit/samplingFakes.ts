@@ -15,14 +15,14 @@ import type { MessageView, SamplingAction, SamplingCard } from '../../src/shared
 /** A clock whose time only moves when the test says so. */
 export class FakeClock implements Clock {
   time = 1_700_000_000_000;
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
+  private timers: Array<{ at: number; fn: () => void; live: boolean; background: boolean }> = [];
 
   now(): number {
     return this.time;
   }
 
-  setTimeout(fn: () => void, ms: number): IDisposable {
-    const timer = { at: this.time + ms, fn, live: true };
+  setTimeout(fn: () => void, ms: number, options?: { background?: boolean }): IDisposable {
+    const timer = { at: this.time + ms, fn, live: true, background: options?.background === true };
     this.timers.push(timer);
     return { dispose: () => (timer.live = false) };
   }
@@ -34,9 +34,13 @@ export class FakeClock implements Clock {
     for (const t of due) t.fn();
   }
 
-  /** Timers set and not yet run or disposed. */
+  /**
+   * Timers set and not yet run or disposed, background ones apart (the
+   * broker's one review-timeout timer, which stays armed between requests
+   * without keeping the process running).
+   */
   get pending(): number {
-    return this.timers.filter((t) => t.live).length;
+    return this.timers.filter((t) => t.live && !t.background).length;
   }
 }
 

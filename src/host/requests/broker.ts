@@ -184,20 +184,28 @@ export class RequestBroker extends Disposable {
    */
   private readonly idPrefix = randomBytes(6).toString('hex');
 
+  /** Review timeouts: one timer for every open review (see {@link Deadlines}). */
+  private readonly deadlines: Deadlines;
   /** What a review does to the queue it is in (one object per broker, not per request). */
   private readonly queue: ReviewQueue = {
     has: (review) => this.entries.get(review.id) === (review as unknown as BrokerEntry),
     remove: (review) => {
       this.entries.delete(review.id);
       if (!review.closed) this.open_--;
+      this.deadlines.delete(review);
     },
-    closed: () => void this.open_--,
+    closed: (review) => {
+      this.open_--;
+      this.deadlines.delete(review);
+    },
     history: (review, outcome, summary, audit) => this.addHistory(review as unknown as BrokerEntry, outcome, summary, audit),
     changed: (change) => this.changed(change),
   };
 
   constructor(private readonly clock: Clock) {
     super();
+    this.deadlines = new Deadlines(clock);
+    this._register({ dispose: () => this.deadlines.dispose() });
   }
 
   /** Pending and closed-but-not-dismissed requests, oldest first. */
@@ -223,7 +231,7 @@ export class RequestBroker extends Disposable {
     const entry = review as unknown as BrokerEntry;
     this.entries.set(review.id, entry);
     this.open_++;
-    if (options.timeoutMs > 0) review.timer = this.clock.setTimeout(() => review.abort('timeout', `No answer within ${formatDuration(options.timeoutMs)}`), options.timeoutMs);
+    if (review.deadline !== undefined) this.deadlines.add(review as unknown as Review<ReviewKind>);
     if (options.signal.aborted) queueMicrotask(() => review.handleEvent());
     else options.signal.addEventListener('abort', review);
     this._onDidAdd.fire(entry);
@@ -283,7 +291,7 @@ interface ReviewQueue {
   /** Takes the review out of the queue (counting it as answered if it was open). */
   remove(review: Review<ReviewKind>): void;
   /** The review was aborted: it stays in the queue, closed, but is no longer open. */
-  closed(): void;
+  closed(review: Review<ReviewKind>): void;
   history(review: Review<ReviewKind>, outcome: string, summary: string, audit: AuditOptions | false | undefined): void;
   changed(change: BrokerChange): void;
 }
@@ -307,8 +315,6 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
   closed: ClosedReason | undefined;
   readonly deadline: number | undefined;
   readonly origin: RequestOrigin;
-  /** The review timeout, if any. */
-  timer: IDisposable | undefined;
   private built: CardOf<K> | undefined;
   private readonly source: LazyCard<K> | undefined;
   private abortReason: ReviewAbortedError | undefined;
@@ -424,7 +430,6 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
   }
 
   finish(outcome: string, summary: string): void {
-    this.timer?.dispose();
     this.options.signal.removeEventListener('abort', this);
     if (!this.inQueue) return;
     const self = this as unknown as Review<ReviewKind>;
@@ -432,6 +437,11 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
     this.listeners = undefined;
     this.queue.history(self, outcome, summary, this.options.audit);
     this.queue.changed({ type: 'removed', entry: this.entry as BrokerEntry });
+  }
+
+  /** The review timeout ran out. */
+  timeOut(): void {
+    this.abort('timeout', `No answer within ${formatDuration(this.options.timeoutMs)}`);
   }
 
   /** The server's signal aborted: cancelled by the server, or the connection is gone. */
@@ -443,10 +453,9 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
   /** Ends the review without an answer (timeout, the server): the card stays, closed, until dismissed. */
   abort(kind: AbortKind, message: string): void {
     if (this.abortReason || !this.inQueue) return;
-    this.timer?.dispose();
     this.options.signal.removeEventListener('abort', this);
     this.closed = { kind, message };
-    this.queue.closed();
+    this.queue.closed(this as unknown as Review<ReviewKind>);
     this.queue.history(this as unknown as Review<ReviewKind>, kind, message, this.options.audit);
     this.listeners = undefined;
     this.abortReason = new ReviewAbortedError(kind, message);
@@ -467,6 +476,56 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
     } catch (err) {
       waiter.reject(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+}
+
+/**
+ * The review timeouts of one broker on one timer, armed for the earliest
+ * deadline: opening and answering a review add and delete a set entry
+ * instead of setting and clearing a timer of its own. The timer stays armed
+ * when the last review leaves (the next one usually needs it again) without
+ * keeping the process running; when it fires it times out every review past
+ * its deadline and re-arms for the next.
+ */
+class Deadlines {
+  private readonly reviews = new Set<Review<ReviewKind>>();
+  private timer: { at: number; handle: IDisposable } | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  add(review: Review<ReviewKind>): void {
+    this.reviews.add(review);
+    this.armFor(review.deadline as number);
+  }
+
+  delete(review: Review<ReviewKind>): void {
+    this.reviews.delete(review);
+  }
+
+  dispose(): void {
+    this.timer?.handle.dispose();
+    this.timer = undefined;
+    this.reviews.clear();
+  }
+
+  private armFor(at: number): void {
+    if (this.timer && this.timer.at <= at) return;
+    this.timer?.handle.dispose();
+    this.timer = { at, handle: this.clock.setTimeout(() => this.expire(), Math.max(0, at - this.clock.now()), { background: true }) };
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    const now = this.clock.now();
+    let next: number | undefined;
+    for (const review of [...this.reviews]) {
+      const at = review.deadline as number;
+      if (at <= now) {
+        this.reviews.delete(review);
+        review.timeOut();
+      } else if (next === undefined || at < next) next = at;
+    }
+    if (next !== undefined) this.armFor(next);
   }
 }
 
