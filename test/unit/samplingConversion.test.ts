@@ -194,6 +194,16 @@ describe('runModel (limits on a stream)', () => {
     assert.equal(runner.signals[0].aborted, true);
   });
 
+  it('aborts the provider of a run whose stream ended by itself too, once the answer has gone out', async () => {
+    const runner = new FakeRunner();
+    runner.script = () => [{ type: 'text', text: 'whole answer' }];
+    const done = await runModel(runner, req, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    assert.deepEqual([done.text, done.aborted], ['whole answer', false]);
+    assert.equal(runner.signals[0].aborted, false, 'not in the turn that answers');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(runner.signals[0].aborted, true, 'a run that is over never needs its provider again');
+  });
+
   it('passes a stop of the caller on to the provider, with its reason', async () => {
     const runner = new FakeRunner();
     runner.script = () => [{ type: 'text', text: 'whole answer' }];

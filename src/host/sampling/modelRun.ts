@@ -152,8 +152,13 @@ class Run {
     } finally {
       this.wake = undefined;
       if (it && !finished) closeQuietly(it);
-      // Stop the provider when a limit ended the text early; a run that is over never needs it again.
-      if (!signal.aborted) provider.abort(RUN_OVER);
+      // A run that is over never needs its provider again: a limit that ended the text early stops it now. A
+      // stream that ended by itself has nothing left to cancel; its signal is aborted all the same, but after
+      // the answer went out (an abort dispatches an Event, which cost as much as the rest of a short run).
+      if (!signal.aborted) {
+        if (finished) abortLater(provider);
+        else provider.abort(RUN_OVER);
+      }
     }
     const aborted = this.stopped;
     if (!limiter.done && !aborted) {
@@ -163,6 +168,13 @@ class Run {
     }
     return { text, toolUses, stopReason: limiter.stopReason, aborted, inputTokens: inputTokens ?? tokensForLength(promptLength(request)), outputTokens: counter(text) };
   }
+}
+
+/** Aborts `provider` (with {@link RUN_OVER}) once the current turn's work is done. */
+function abortLater(provider: AbortController): void {
+  setImmediate(() => {
+    if (!provider.signal.aborted) provider.abort(RUN_OVER);
+  });
 }
 
 /** Tells a stream left early that it is no longer read (its return may throw or reject: nothing to do then). */
