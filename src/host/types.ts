@@ -55,8 +55,14 @@ export interface ServerRequestContext {
   requestId: string | number;
   /** In-flight tool calls on this server when the request arrived. */
   toolCalls: ToolCallInfo[];
-  /** Aborts when the server cancels or the connection goes away. */
-  signal: AbortSignal;
+  /** Aborts when the server cancels or the connection goes away (the connection builds it when first read). */
+  readonly signal: AbortSignal;
+  /**
+   * The signals `signal` follows (the request's own, the connection's
+   * lifetime), for a listener that needs no signal of its own: listening to
+   * these costs no AbortController per request.
+   */
+  readonly signals?: readonly AbortSignal[];
 }
 
 export type SamplingParams = CreateMessageRequest['params'];

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { ConnectionGoneError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError } from '../../src/host/requests/broker';
@@ -176,6 +177,24 @@ describe('request broker', () => {
     assert.equal(closed(a), 'timeout');
     assert.deepEqual(broker.history().filter((h) => h.outcome === 'timeout').map((h) => h.id), [a.id, c.id]);
     assert.equal(broker.openCount, 0);
+  });
+
+  it('follows the request\'s signal and the connection\'s lifetime without a signal of its own, and leaves no listener on either', async () => {
+    const broker = new RequestBroker(new FakeClock());
+    const lifetime = new AbortController();
+    const requests = [new AbortController(), new AbortController(), new AbortController()];
+    const open = (i: number) => broker.open('sampling', 's', sampling(), { ...live(), signal: [requests[i].signal, lifetime.signal] });
+    const answered = open(0);
+    const cancelled = open(1);
+    const gone = open(2);
+    answered.finish('sent', 'answered');
+    requests[1].abort(new Error('cancel'));
+    lifetime.abort(new ConnectionGoneError());
+    assert.deepEqual([cancelled.entry.closed?.kind, gone.entry.closed?.kind], ['cancelled-by-server', 'server-gone']);
+    for (const signal of [lifetime.signal, ...requests.map((r) => r.signal)]) assert.equal(getEventListeners(signal, 'abort').length, 0);
+    const late = broker.open('sampling', 's', sampling(), { ...live(), signal: [new AbortController().signal, lifetime.signal] });
+    await Promise.resolve();
+    assert.equal(late.entry.closed?.kind, 'server-gone', 'opened after the connection ended: closed at once');
   });
 
   it('builds a lazy card only when it is read, and sends patches only after that', () => {

@@ -137,8 +137,12 @@ export interface LazyCard<K extends ReviewKind> {
 /** Options for opening a review. */
 export interface OpenOptions {
   origin: RequestOrigin;
-  /** The server's request signal: aborts on cancellation, or with `ConnectionGoneError` on disconnect. */
-  signal: AbortSignal;
+  /**
+   * The server's request signal: aborts on cancellation, or with
+   * `ConnectionGoneError` on disconnect; or the signals it follows (see
+   * `ServerRequestContext.signals`), the first to abort ending the review.
+   */
+  signal: AbortSignal | readonly AbortSignal[];
   /** 0 = no timeout. */
   timeoutMs: number;
   /** How the request is audited when it leaves (see `RequestAudit`); `false` for an info card that is no request. */
@@ -232,8 +236,7 @@ export class RequestBroker extends Disposable {
     this.entries.set(review.id, entry);
     this.open_++;
     if (review.deadline !== undefined) this.deadlines.add(review as unknown as Review<ReviewKind>);
-    if (options.signal.aborted) queueMicrotask(() => review.handleEvent());
-    else options.signal.addEventListener('abort', review);
+    review.listen();
     this._onDidAdd.fire(entry);
     this.changed({ type: 'added', entry });
     return review;
@@ -430,7 +433,7 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
   }
 
   finish(outcome: string, summary: string): void {
-    this.options.signal.removeEventListener('abort', this);
+    this.unlisten();
     if (!this.inQueue) return;
     const self = this as unknown as Review<ReviewKind>;
     this.queue.remove(self);
@@ -444,16 +447,37 @@ class Review<K extends ReviewKind> implements EntryOf<K>, ReviewHandle<K>, Settl
     this.abort('timeout', `No answer within ${formatDuration(this.options.timeoutMs)}`);
   }
 
-  /** The server's signal aborted: cancelled by the server, or the connection is gone. */
-  handleEvent(): void {
-    const kind = isConnectionGone(this.options.signal.reason) ? 'server-gone' : 'cancelled-by-server';
+  /** Listens to the server's signal(s) as an EventListener object (no closure); one already aborted ends the review in a microtask. */
+  listen(): void {
+    const signals = this.options.signal;
+    for (const signal of isSignal(signals) ? [signals] : signals) {
+      if (signal.aborted) return queueMicrotask(() => this.serverAborted(signal.reason));
+    }
+    if (isSignal(signals)) signals.addEventListener('abort', this);
+    else for (const signal of signals) signal.addEventListener('abort', this);
+  }
+
+  private unlisten(): void {
+    const signals = this.options.signal;
+    if (isSignal(signals)) signals.removeEventListener('abort', this);
+    else for (const signal of signals) signal.removeEventListener('abort', this);
+  }
+
+  /** One of the server's signals aborted. */
+  handleEvent(event: Event): void {
+    this.serverAborted((event.target as AbortSignal).reason);
+  }
+
+  /** Cancelled by the server, or the connection is gone. */
+  private serverAborted(reason: unknown): void {
+    const kind = isConnectionGone(reason) ? 'server-gone' : 'cancelled-by-server';
     this.abort(kind, kind === 'server-gone' ? 'The server stopped before this was answered' : 'Cancelled by the server');
   }
 
   /** Ends the review without an answer (timeout, the server): the card stays, closed, until dismissed. */
   abort(kind: AbortKind, message: string): void {
     if (this.abortReason || !this.inQueue) return;
-    this.options.signal.removeEventListener('abort', this);
+    this.unlisten();
     this.closed = { kind, message };
     this.queue.closed(this as unknown as Review<ReviewKind>);
     this.queue.history(this as unknown as Review<ReviewKind>, kind, message, this.options.audit);
@@ -527,6 +551,10 @@ class Deadlines {
     }
     if (next !== undefined) this.armFor(next);
   }
+}
+
+function isSignal(signals: AbortSignal | readonly AbortSignal[]): signals is AbortSignal {
+  return !Array.isArray(signals);
 }
 
 function isLazy<K extends ReviewKind>(card: CardOf<K> | LazyCard<K>): card is LazyCard<K> {

@@ -96,7 +96,7 @@ export class SamplingSession {
     this.setModels(models);
     this.handle = this.deps.broker.open('sampling', this.ctx.server, this, {
       origin: originOf(this.ctx),
-      signal: this.ctx.signal,
+      signal: this.ctx.signals ?? this.ctx.signal,
       timeoutMs: this.deps.reviewTimeoutMs(),
       audit: { requestId: this.ctx.requestId, details: (endedAt) => this.auditDetails(endedAt) },
     });
