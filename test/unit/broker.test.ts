@@ -3,6 +3,7 @@ import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { ConnectionGoneError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError } from '../../src/host/requests/broker';
+import { originOf } from '../../src/host/requests/origin';
 import type { Clock } from '../../src/host/types';
 import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
 import type { SamplingCard } from '../../src/shared/samplingProtocol';
@@ -325,5 +326,36 @@ describe('one audit path', () => {
     );
     assert.equal(records[6].error, 'Cancelled by the server');
     assert.deepEqual(records[7], { ts: new Date(clock.now()).toISOString(), kind: 'sampling', server: 's', requestId: 9, outcome: 'denied', edits: [], durationsMs: {}, error: 'over budget' });
+  });
+});
+
+describe('request origin', () => {
+  it('names the newest tool call (a guess among several) and formats its arguments once, when read', () => {
+    let reads = 0;
+    const args = {
+      get prompt() {
+        reads++;
+        return 'p';
+      },
+    };
+    const ctx = {
+      server: 's',
+      serverInfo: { name: 'srv', version: '1', title: 'Server' },
+      era: 'legacy' as const,
+      requestId: 1,
+      signal: new AbortController().signal,
+      toolCalls: [
+        { name: 'old', arguments: { a: 1 }, startedAt: 1 },
+        { name: 'new', arguments: args, startedAt: 5 },
+        { name: 'same time, later', arguments: undefined, startedAt: 5 },
+      ],
+    };
+    const origin = originOf(ctx);
+    assert.deepEqual([origin.reportedName, origin.toolCall?.name, origin.toolCall?.ambiguous], ['Server', 'new', true]);
+    assert.equal(reads, 0, 'nothing formatted before anyone reads it');
+    assert.equal(origin.toolCall?.arguments, '{\n  "prompt": "p"\n}');
+    assert.equal(JSON.parse(JSON.stringify(origin)).toolCall.arguments, origin.toolCall?.arguments, 'serialised like a plain field');
+    assert.equal(reads, 1, 'formatted once');
+    assert.equal(originOf({ ...ctx, toolCalls: [{ name: 'bare', arguments: undefined, startedAt: 1 }] }).toolCall?.arguments, undefined);
   });
 });
