@@ -500,6 +500,9 @@ function isOutcome(v: unknown): v is RunOutcome {
 }
 
 function preview(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  // Only the first 80 characters show: collapse the head of a long text, all of it only if the head was mostly blank.
+  const head = text.length > 1000 ? text.slice(0, 1000) : text;
+  let oneLine = head.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= 81 && head !== text) oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 80 ? `“${oneLine.slice(0, 80)}…”` : `“${oneLine}”`;
 }
