@@ -11,7 +11,6 @@ import { vscodeUrlOpener } from './elicitation';
 import type { FeatureDeps } from './features';
 import { VscodeModelRunner } from './lmBridge';
 import { registerSamplingCommands, samplingUi } from './sampling';
-import { samplingCardNeedsAttention, type SamplingCard } from '../shared/samplingProtocol';
 import { safe, safeText } from '../shared/safeText';
 import { codeCacheDir } from './codeCache';
 import { createCommands, type CommandFn } from './commands';
@@ -119,7 +118,7 @@ export function createCore(context: vscode.ExtensionContext): Core {
     broker.onDidAdd((entry) => {
       if (requestsView.isVisible) return;
       // Requests that run without review (policy auto) only show up in History.
-      if (entry.kind === 'sampling' && !samplingCardNeedsAttention(entry.card as SamplingCard)) return;
+      if (!entry.needsAttention()) return;
       noticeQueue.push({ kind: entry.kind, server: entry.server });
       noticeTimer ??= setTimeout(notifyAdded, 0);
     }),

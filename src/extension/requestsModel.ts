@@ -6,7 +6,6 @@ import { toCard, toPatch } from '../host/requests/cards';
 import type { IDisposable } from '../host/disposable';
 import { Emitter } from '../host/events';
 import { systemClock, type Clock } from '../host/types';
-import { samplingCardNeedsAttention } from '../shared/samplingProtocol';
 import type { RequestsStatus, RequestsViewState, WebviewToExtension } from '../shared/protocol';
 import type { RequestsDelta, RequestsModel } from './requestsView';
 
@@ -79,7 +78,7 @@ export class BrokerRequestsModel implements RequestsModel, vscode.Disposable {
   waitingCount(): number {
     let n = 0;
     for (const entry of this.broker.pending()) {
-      if (!entry.closed && (entry.kind !== 'sampling' || samplingCardNeedsAttention(entry.card))) n++;
+      if (!entry.closed && entry.needsAttention()) n++;
     }
     return n;
   }
@@ -184,7 +183,7 @@ export class BrokerRequestsModel implements RequestsModel, vscode.Disposable {
   }
 }
 
-/** A request that runs and answers without the person (and has not come to need them). */
+/** A request that runs and answers without the person (and has not come to need them); never builds its card. */
 function needsNobody(entry: BrokerEntry): boolean {
-  return entry.kind === 'sampling' && !entry.closed && !samplingCardNeedsAttention(entry.card);
+  return !entry.closed && !entry.needsAttention();
 }

@@ -70,9 +70,21 @@ export interface AuditLogOptions {
   flushDelayMs?: number;
 }
 
+/**
+ * An entry, or how to build it: a request's record is built when it is
+ * written, off the turn in which the request was answered (from state that no
+ * longer changes by then).
+ */
+export type AuditRecord = AuditEntry | (() => AuditEntry);
+
+/** The entry of a record, built now if it was given as a builder. */
+export function auditEntryOf(record: AuditRecord): AuditEntry {
+  return typeof record === 'function' ? record() : record;
+}
+
 /** Where audit entries go (an {@link AuditLog}, or a fake in tests). */
 export interface AuditSink {
-  record(entry: AuditEntry): Promise<void> | void;
+  record(entry: AuditRecord): Promise<void> | void;
 }
 
 /**
@@ -90,8 +102,8 @@ export class AuditLog implements AuditSink {
   private readonly onError: (error: unknown) => void;
   private readonly flushDelayMs: number;
   private chain: Promise<void> = Promise.resolve();
-  /** Entries waiting for the next write, which takes them all at once. */
-  private queue: AuditEntry[] = [];
+  /** Entries waiting for the next write, which takes them all at once (and builds those given as builders). */
+  private queue: AuditRecord[] = [];
   /** The write of the queued entries, once scheduled: resolves when they are written. */
   private pending: { timer: ReturnType<typeof setTimeout>; written: Promise<void>; start(): void } | undefined;
   // An earlier session may have died mid-line; check the tail before our first append.
@@ -111,11 +123,12 @@ export class AuditLog implements AuditSink {
 
   /**
    * Appends one entry; resolves once it is written (or failed, reported
-   * through `onError`). Nothing is serialised or written in the caller's
-   * turn: the entry is written `flushDelayMs` later (so an answer to a server
-   * goes out first), together with every other entry recorded until then.
+   * through `onError`). Nothing is built, serialised or written in the
+   * caller's turn: the entry is written `flushDelayMs` later (so an answer to
+   * a server goes out first), together with every other entry recorded until
+   * then. While the log is off, a builder is never called.
    */
-  record(entry: AuditEntry): Promise<void> {
+  record(entry: AuditRecord): Promise<void> {
     if (!this.enabled) return this.chain;
     this.queue.push(entry);
     if (this.pending) return this.pending.written;
@@ -142,7 +155,7 @@ export class AuditLog implements AuditSink {
     this.pending = undefined;
     const entries = this.queue;
     this.queue = [];
-    await this.append(entries.map((e) => JSON.stringify(this.redact(e)) + '\n'));
+    await this.append(entries.map((e) => JSON.stringify(this.redact(auditEntryOf(e))) + '\n'));
   }
 
   /** The last `n` entries, oldest first, reading into `<file>.1` when needed; unparsable lines are skipped. */
@@ -275,8 +288,12 @@ export type AuditDetails = Partial<Pick<AuditEntry, 'model' | 'edits' | 'duratio
 export interface AuditOptions {
   /** The JSON-RPC id of the server's request. */
   requestId?: string | number;
-  /** Called once, when the request leaves the broker. */
-  details?(): AuditDetails;
+  /**
+   * Called once, after the request left the broker (at `endedAt`, clock
+   * milliseconds), when its record is written: what it returns must not
+   * change once the request has ended.
+   */
+  details?(endedAt: number): AuditDetails;
 }
 
 /**
@@ -324,23 +341,29 @@ export class RequestAudit {
     });
   }
 
+  /** Records a request that left the broker; its record is built when it is written. */
   private finished(entry: BrokerEntry, finished: FinishedRequest, audit: AuditOptions | undefined): void {
-    const details = audit?.details?.() ?? {};
-    // An abort's History line says why (no answer in time, the server cancelled or went away).
-    const error = details.error ?? (entry.closed ? finished.summary : undefined);
-    void this.sink.record({
-      ts: new Date(finished.at).toISOString(),
-      server: entry.server,
-      kind: entry.kind,
-      requestId: audit?.requestId ?? entry.id,
-      tool: entry.origin.toolCall?.name,
-      model: details.model,
-      outcome: Object.hasOwn(OUTCOMES, finished.outcome) ? OUTCOMES[finished.outcome] : 'error',
-      edits: details.edits ?? [],
-      durationsMs: details.durationsMs ?? { review: finished.at - entry.createdAt },
-      tokenEstimate: details.tokenEstimate,
-      error,
-      content: details.content,
-    });
+    void this.sink.record(() => recordOf(entry, finished, audit));
   }
+}
+
+/** The audit record of a request that left the broker (`entry.closed` is set if it was aborted). */
+function recordOf(entry: BrokerEntry, finished: FinishedRequest, audit: AuditOptions | undefined): AuditEntry {
+  const details = audit?.details?.(finished.at) ?? {};
+  // An abort's History line says why (no answer in time, the server cancelled or went away).
+  const error = details.error ?? (entry.closed ? finished.summary : undefined);
+  return {
+    ts: new Date(finished.at).toISOString(),
+    server: entry.server,
+    kind: entry.kind,
+    requestId: audit?.requestId ?? entry.id,
+    tool: entry.origin.toolCall?.name,
+    model: details.model,
+    outcome: Object.hasOwn(OUTCOMES, finished.outcome) ? OUTCOMES[finished.outcome] : 'error',
+    edits: details.edits ?? [],
+    durationsMs: details.durationsMs ?? { review: finished.at - entry.createdAt },
+    tokenEstimate: details.tokenEstimate,
+    error,
+    content: details.content,
+  };
 }

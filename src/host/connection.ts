@@ -224,15 +224,20 @@ export class McpConnection extends Disposable {
   /** Runs a handler with the request's context; every failure becomes a JSON-RPC error. */
   private async answer<T>(requestId: string | number, signal: AbortSignal, handler: (ctx: ServerRequestContext) => Promise<T>): Promise<T> {
     const info = this.client.getServerVersion();
-    // Aborted when the server cancels or the connection ends; unlinked from the connection's lifetime once answered.
-    const linked = this.closed ? { signal: AbortSignal.abort(), dispose: () => {} } : linkedSignal(signal, this.lifetime.signal);
+    const lifetime = this.lifetime.signal;
+    // Aborted when the server cancels or the connection ends, built only if a handler reads it (the broker listens
+    // to the two signals instead); unlinked from the connection's lifetime once answered.
+    let linked: { signal: AbortSignal; dispose(): void } | undefined;
     const context: ServerRequestContext = {
       server: this.config.name,
       serverInfo: info ? { name: info.name, version: info.version, title: info.title } : undefined,
       era: this.client.getProtocolEra(),
       requestId,
       toolCalls: [...this.inFlightCalls.values()],
-      signal: linked.signal,
+      get signal() {
+        return (linked ??= linkedSignal(signal, lifetime)).signal;
+      },
+      signals: [signal, lifetime],
     };
     this.pendingServerRequests++;
     this._onDidChangePending.fire(this.pendingServerRequests);
@@ -241,7 +246,7 @@ export class McpConnection extends Disposable {
     } catch (err) {
       throw toProtocolError(err);
     } finally {
-      linked.dispose();
+      linked?.dispose();
       this.pendingServerRequests--;
       this._onDidChangePending.fire(this.pendingServerRequests);
     }

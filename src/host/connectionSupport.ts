@@ -49,24 +49,29 @@ export function settledWithin(work: Promise<unknown>, ms: number): Promise<void>
 
 /**
  * A timer that fires after `ms` of inactivity; pausable. One tool call makes
- * one of these and pauses and resumes it around every server request, so it
- * keeps one Node timer for its whole life: `touch` and `resume` re-arm it with
- * `refresh()` (no new timer object, no clear-and-set), and `pause` only sets a
- * flag, the timer firing while paused doing nothing (`resume` re-arms it).
+ * one of these and pauses and resumes it around every server request, so
+ * activity only notes the time (`touch`, `resume`): the one timer is re-armed
+ * when it runs, for what is left of the idle time since the last activity, or
+ * by a `resume` after it ran while paused. A sampling request answered at once
+ * costs the call no timer operation.
  */
 export class IdleWatchdog {
-  private readonly timer: ReturnType<typeof setTimeout>;
+  private timer: ReturnType<typeof setTimeout>;
+  /** False once the timer ran while paused (a `resume` arms it again). */
+  private armed = true;
   private paused = false;
   private disposed = false;
+  private lastActivity = performance.now();
 
-  constructor(ms: number, onIdle: () => void) {
-    this.timer = setTimeout(() => {
-      if (!this.paused && !this.disposed) onIdle();
-    }, ms);
+  constructor(
+    private readonly ms: number,
+    private readonly onIdle: () => void,
+  ) {
+    this.timer = setTimeout(() => this.check(), ms);
   }
 
   touch(): void {
-    if (!this.paused && !this.disposed) this.timer.refresh();
+    if (!this.paused && !this.disposed) this.lastActivity = performance.now();
   }
 
   pause(): void {
@@ -76,12 +81,26 @@ export class IdleWatchdog {
   resume(): void {
     if (!this.paused || this.disposed) return;
     this.paused = false;
-    this.timer.refresh();
+    this.lastActivity = performance.now();
+    if (!this.armed) this.arm(this.ms);
   }
 
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
+  }
+
+  private arm(ms: number): void {
+    this.armed = true;
+    this.timer = setTimeout(() => this.check(), ms);
+  }
+
+  private check(): void {
+    this.armed = false;
+    if (this.disposed || this.paused) return;
+    const idle = performance.now() - this.lastActivity;
+    if (idle >= this.ms) this.onIdle();
+    else this.arm(this.ms - idle);
   }
 }
 

@@ -14,13 +14,15 @@ export interface LogSink {
 /** Time and timers, injectable for tests. */
 export interface Clock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): IDisposable;
+  /** `background`: the timer alone does not keep the process running (Node's `unref`). */
+  setTimeout(fn: () => void, ms: number, options?: { background?: boolean }): IDisposable;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout(fn, ms) {
+  setTimeout(fn, ms, options) {
     const handle = setTimeout(fn, ms);
+    if (options?.background) handle.unref();
     return { dispose: () => clearTimeout(handle) };
   },
 };
@@ -53,8 +55,14 @@ export interface ServerRequestContext {
   requestId: string | number;
   /** In-flight tool calls on this server when the request arrived. */
   toolCalls: ToolCallInfo[];
-  /** Aborts when the server cancels or the connection goes away. */
-  signal: AbortSignal;
+  /** Aborts when the server cancels or the connection goes away (the connection builds it when first read). */
+  readonly signal: AbortSignal;
+  /**
+   * The signals `signal` follows (the request's own, the connection's
+   * lifetime), for a listener that needs no signal of its own: listening to
+   * these costs no AbortController per request.
+   */
+  readonly signals?: readonly AbortSignal[];
 }
 
 export type SamplingParams = CreateMessageRequest['params'];

@@ -8,7 +8,7 @@
  * (`samplingProtocol.ts`, `elicitationProtocol.ts`) and are composed here.
  */
 import { ELICITATION_ACTION_TYPES, parseElicitationAction, type ElicitationAction, type ElicitationCard } from './elicitationProtocol';
-import { parseSamplingAction, reduceCompletionDelta, SAMPLING_ACTION_TYPES, type CompletionDelta, type SamplingAction, type SamplingCard } from './samplingProtocol';
+import { parseSamplingAction, reduceCompletionDelta, SAMPLING_ACTION_TYPES, samplingCardNeedsAttention, type CompletionDelta, type SamplingAction, type SamplingCard } from './samplingProtocol';
 import type { ToolResultView } from './toolResult';
 import type { ExtensionToToolArgs, ToolArgsToExtension } from './toolArgsProtocol';
 
@@ -41,10 +41,12 @@ export interface ReviewKindSpec<K extends ReviewKind> {
   dismissAction?: ActionOf<K>;
   /** Folds a streamed delta into a card, returning a new card (kinds that stream nothing have none). */
   reduceDelta?(card: CardOf<K>, delta: DeltaOf<K>): CardOf<K>;
+  /** Whether a card of this kind needs the person now; absent: always (every kind but sampling under policy auto). */
+  needsAttention?(card: CardOf<K>): boolean;
 }
 
 export const REVIEW_KINDS: { [K in ReviewKind]: ReviewKindSpec<K> } = {
-  sampling: { parseAction: parseSamplingAction, actionTypes: SAMPLING_ACTION_TYPES, rejectAction: { type: 'reject' }, reduceDelta: reduceCompletionDelta },
+  sampling: { parseAction: parseSamplingAction, actionTypes: SAMPLING_ACTION_TYPES, rejectAction: { type: 'reject' }, reduceDelta: reduceCompletionDelta, needsAttention: samplingCardNeedsAttention },
   elicitation: { parseAction: parseElicitationAction, actionTypes: ELICITATION_ACTION_TYPES, rejectAction: { type: 'decline' }, dismissAction: { type: 'dismiss' } },
 };
 

@@ -259,6 +259,6 @@ export function parseSamplingAction(raw: unknown): SamplingAction | undefined {
  * Whether a new card needs the person: false for cards that run and send
  * without review (policy `auto`), so the extension need not notify for them.
  */
-export function samplingCardNeedsAttention(card: SamplingCard): boolean {
+export function samplingCardNeedsAttention(card: Pick<SamplingCard, 'policy' | 'phase'>): boolean {
   return card.policy !== 'auto' || card.phase === 'error';
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { ConnectionGoneError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError } from '../../src/host/requests/broker';
+import { originOf } from '../../src/host/requests/origin';
 import type { Clock } from '../../src/host/types';
 import type { ElicitationCard } from '../../src/shared/elicitationProtocol';
 import type { SamplingCard } from '../../src/shared/samplingProtocol';
@@ -150,6 +152,74 @@ describe('request broker', () => {
     assert.equal(broker.pending().length, 3, 'aborted cards stay (closed) until dismissed');
   });
 
+  it('times every review out at its own deadline on one timer, which answering a review does not touch', () => {
+    const clock = new FakeClock();
+    let timers = 0;
+    const setTimeout = clock.setTimeout.bind(clock);
+    clock.setTimeout = (fn: () => void, ms: number) => {
+      timers++;
+      return setTimeout(fn, ms);
+    };
+    const broker = new RequestBroker(clock);
+    const a = broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 100 });
+    const b = broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 100 });
+    b.finish('sent', 'answered');
+    for (let i = 0; i < 5; i++) broker.open('sampling', 's', sampling(), { ...live(), timeoutMs: 100 }).finish('sent', 'answered');
+    assert.equal(timers, 1, 'one timer for every review with the same timeout');
+    clock.advance(10);
+    // A shorter timeout set meanwhile: its review times out first.
+    const c = broker.open('elicitation', 's', info(), { ...live(), timeoutMs: 20 });
+    clock.advance(20);
+    const closed = (h: { entry: { closed?: { kind: string } } }) => h.entry.closed?.kind;
+    assert.deepEqual([closed(a), closed(c)], [undefined, 'timeout']);
+    clock.advance(69);
+    assert.equal(closed(a), undefined, 'not a millisecond early');
+    clock.advance(1);
+    assert.equal(closed(a), 'timeout');
+    assert.deepEqual(broker.history().filter((h) => h.outcome === 'timeout').map((h) => h.id), [a.id, c.id]);
+    assert.equal(broker.openCount, 0);
+  });
+
+  it('follows the request\'s signal and the connection\'s lifetime without a signal of its own, and leaves no listener on either', async () => {
+    const broker = new RequestBroker(new FakeClock());
+    const lifetime = new AbortController();
+    const requests = [new AbortController(), new AbortController(), new AbortController()];
+    const open = (i: number) => broker.open('sampling', 's', sampling(), { ...live(), signal: [requests[i].signal, lifetime.signal] });
+    const answered = open(0);
+    const cancelled = open(1);
+    const gone = open(2);
+    answered.finish('sent', 'answered');
+    requests[1].abort(new Error('cancel'));
+    lifetime.abort(new ConnectionGoneError());
+    assert.deepEqual([cancelled.entry.closed?.kind, gone.entry.closed?.kind], ['cancelled-by-server', 'server-gone']);
+    for (const signal of [lifetime.signal, ...requests.map((r) => r.signal)]) assert.equal(getEventListeners(signal, 'abort').length, 0);
+    const late = broker.open('sampling', 's', sampling(), { ...live(), signal: [new AbortController().signal, lifetime.signal] });
+    await Promise.resolve();
+    assert.equal(late.entry.closed?.kind, 'server-gone', 'opened after the connection ended: closed at once');
+  });
+
+  it('builds a lazy card only when it is read, and sends patches only after that', () => {
+    const broker = new RequestBroker(new FakeClock());
+    let builds = 0;
+    let attention = false;
+    const h = broker.open('sampling', 's', { build: () => (builds++, sampling()), needsAttention: () => attention }, live());
+    const patches: Array<string[] | undefined> = [];
+    broker.onDidChangeEntry((c) => {
+      if (c.type === 'updated') patches.push(c.patch && Object.keys(c.patch));
+    });
+    h.update();
+    assert.equal(h.entry.needsAttention(), false);
+    attention = true;
+    assert.equal(h.entry.needsAttention(), true, 'asked of the owner, not of a card');
+    assert.deepEqual([builds, h.watched], [0, false]);
+    assert.equal(h.entry.card.phase, 'review');
+    assert.equal(h.entry.card.phase, 'review');
+    assert.deepEqual([builds, h.watched], [1, true], 'built once, when first read');
+    h.update({ phase: 'running' });
+    assert.equal(h.entry.card.phase, 'running');
+    assert.deepEqual(patches, [undefined, ['phase']]);
+  });
+
   it('reports each change as a delta: added, only the changed fields, streamed text, removed', () => {
     const broker = new RequestBroker(new FakeClock());
     const changes: string[] = [];
@@ -206,7 +276,7 @@ describe('request broker', () => {
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditLog, RequestAudit } from '../../src/host/audit';
+import { AuditLog, auditEntryOf, RequestAudit } from '../../src/host/audit';
 
 describe('one audit path', () => {
   it('records every request that leaves the broker, of both kinds, in the same shape', async () => {
@@ -243,7 +313,7 @@ describe('one audit path', () => {
     const records: Array<{ outcome: string; error?: string; kind: string; requestId: string | number }> = [];
     const clock = new FakeClock();
     const broker = new RequestBroker(clock);
-    const audit = new RequestAudit({ record: (e) => void records.push(e) }, clock);
+    const audit = new RequestAudit({ record: (e) => void records.push(auditEntryOf(e)) }, clock);
     audit.follow(broker);
     for (const outcome of ['paused', 'rejected', 'error', 'completed', 'accepted', 'something new']) broker.open('sampling', 's', sampling(), live()).finish(outcome, 'x');
     const cancelled = new AbortController();
@@ -256,5 +326,36 @@ describe('one audit path', () => {
     );
     assert.equal(records[6].error, 'Cancelled by the server');
     assert.deepEqual(records[7], { ts: new Date(clock.now()).toISOString(), kind: 'sampling', server: 's', requestId: 9, outcome: 'denied', edits: [], durationsMs: {}, error: 'over budget' });
+  });
+});
+
+describe('request origin', () => {
+  it('names the newest tool call (a guess among several) and formats its arguments once, when read', () => {
+    let reads = 0;
+    const args = {
+      get prompt() {
+        reads++;
+        return 'p';
+      },
+    };
+    const ctx = {
+      server: 's',
+      serverInfo: { name: 'srv', version: '1', title: 'Server' },
+      era: 'legacy' as const,
+      requestId: 1,
+      signal: new AbortController().signal,
+      toolCalls: [
+        { name: 'old', arguments: { a: 1 }, startedAt: 1 },
+        { name: 'new', arguments: args, startedAt: 5 },
+        { name: 'same time, later', arguments: undefined, startedAt: 5 },
+      ],
+    };
+    const origin = originOf(ctx);
+    assert.deepEqual([origin.reportedName, origin.toolCall?.name, origin.toolCall?.ambiguous], ['Server', 'new', true]);
+    assert.equal(reads, 0, 'nothing formatted before anyone reads it');
+    assert.equal(origin.toolCall?.arguments, '{\n  "prompt": "p"\n}');
+    assert.equal(JSON.parse(JSON.stringify(origin)).toolCall.arguments, origin.toolCall?.arguments, 'serialised like a plain field');
+    assert.equal(reads, 1, 'formatted once');
+    assert.equal(originOf({ ...ctx, toolCalls: [{ name: 'bare', arguments: undefined, startedAt: 1 }] }).toolCall?.arguments, undefined);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { RequestAudit, type AuditEntry } from '../../src/host/audit';
+import { auditEntryOf, RequestAudit, type AuditEntry } from '../../src/host/audit';
 import { ElicitationCoordinator, type UrlOpener } from '../../src/host/elicitation/coordinator';
 import { ConnectionGoneError, HostError } from '../../src/host/errors';
 import { RequestBroker, ReviewAbortedError, type BrokerEntry } from '../../src/host/requests/broker';
@@ -55,7 +55,7 @@ function setup(timeoutMs = 60_000) {
   const broker = new RequestBroker(clock);
   const opener = new FakeOpener();
   const audits: AuditEntry[] = [];
-  const audit = new RequestAudit({ record: (e) => void audits.push(e) }, clock);
+  const audit = new RequestAudit({ record: (e) => void audits.push(auditEntryOf(e)) }, clock);
   audit.follow(broker);
   const coordinator = new ElicitationCoordinator({ broker, urlOpener: opener, timeoutMs: () => timeoutMs, audit });
   const server = new AbortController();

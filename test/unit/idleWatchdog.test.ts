@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { IdleWatchdog } from '../../src/host/connectionSupport';
 
-// Real timers (the watchdog re-arms its one timer with refresh(), which is what is under test). Every check
+// Real timers (the watchdog notes activity and re-arms its one timer when it runs, which is what is under test). Every check
 // sits at least a quarter of the idle time away from the moment it tells apart, so a busy machine (CI runs
 // test files in parallel on two cores) cannot move a timer across it: 400 ms of idle.
 const MS = 400;

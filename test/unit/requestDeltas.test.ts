@@ -30,8 +30,8 @@ describe('Requests view deltas', () => {
     rig.broker.onDidChangeEntry((c) => changes.push(c));
     rig.run(entry);
     await until(() => entry.card.completion?.text.text === 'Hello, ', 'two chunks streamed');
-    // Nothing waits on the clock: the deltas are out before any timer could run (the one timer is the review timeout).
-    assert.equal(rig.clock.pending, 1, 'no timer between the model and the view');
+    // Nothing waits on the clock: the deltas are out before any timer could run (the review timeout is a background timer, not counted).
+    assert.equal(rig.clock.pending, 0, 'no timer between the model and the view');
     const streamed = changes.filter((c) => c.type === 'streamed');
     assert.deepEqual(streamed.map((c) => (c.entry.kind === 'sampling' ? c.delta.append : '')), ['Hel', 'lo, ']);
     const updates = changes.filter((c) => c.type === 'updated');
@@ -45,8 +45,21 @@ describe('Requests view deltas', () => {
     await settle();
   });
 
+  it('an auto request nobody looks at builds no card: its changes carry no patch and its stream no delta', async () => {
+    const rig = new Rig();
+    rig.options.srv = { samplingPolicy: 'auto', maxRequestsPerMinute: 1000 };
+    rig.runner.script = () => [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'text', text: 'c' }];
+    const changes: BrokerChange[] = [];
+    rig.broker.onDidChangeEntry((c) => changes.push(c));
+    const answer = await rig.request().result;
+    assert.equal(!Array.isArray(answer.content) && answer.content.type === 'text' && answer.content.text, 'abc');
+    assert.deepEqual(changes.map((c) => c.type), ['added', 'updated', 'history', 'removed']);
+    assert.ok(changes[1].type === 'updated' && changes[1].patch === undefined, 'the run started: said, but nothing built to send');
+    assert.equal(rig.audits.length, 1, 'recorded all the same');
+  });
+
   it('updates carry only changed fields; cleared ones are listed; sampling messages travel without media', () => {
-    const entry = { id: 'sampling-x-1', kind: 'sampling' as const, server: 's', createdAt: 1, card: reviewCard(withImage('edited')), origin: {} };
+    const entry = { id: 'sampling-x-1', kind: 'sampling' as const, server: 's', createdAt: 1, card: reviewCard(withImage('edited')), origin: {}, needsAttention: () => true };
     const patch = toPatch({ type: 'updated', entry, patch: { phase: 'running', error: undefined, messages: entry.card.messages } });
     assert.equal(patch.kind, 'sampling');
     assert.deepEqual(patch.unset, ['error']);
@@ -61,7 +74,7 @@ describe('Requests view deltas', () => {
     const store = new RequestsStore();
     const base = { id: 'a', server: { name: 's' }, createdAt: 1 };
     store.reset({ serverCount: 1, runningCount: 1, samplingPaused: false, history: [], requests: [{ ...base, kind: 'sampling', sampling: reviewCard(withImage()) }] });
-    const stripped = toPatch({ type: 'updated', entry: { ...base, kind: 'sampling', server: 's', origin: {}, card: reviewCard(withImage('new text')) }, patch: { messages: withImage('new text'), error: undefined } });
+    const stripped = toPatch({ type: 'updated', entry: { ...base, kind: 'sampling', server: 's', origin: {}, card: reviewCard(withImage('new text')), needsAttention: () => true }, patch: { messages: withImage('new text'), error: undefined } });
     const merged = store.update('a', stripped);
     assert.ok(merged?.kind === 'sampling');
     const [text, image] = merged.sampling.messages[0].blocks;

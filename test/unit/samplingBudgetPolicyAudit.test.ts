@@ -174,6 +174,26 @@ describe('AuditLog', () => {
     assert.deepEqual(lines.map((l) => JSON.parse(l)), [e1, e2]);
   });
 
+  it('builds a record given as a builder when it writes it, never in the caller\'s turn, and never while the log is off', async () => {
+    const log = new AuditLog(join(dir, 'builder.jsonl'));
+    const e = entry();
+    let built = 0;
+    const written = log.record(() => {
+      built++;
+      return e;
+    });
+    assert.equal(built, 0, 'nothing is built in the turn that answers the server');
+    await written;
+    assert.equal(built, 1);
+    assert.deepEqual(await log.readRecent(5), [e]);
+    log.enabled = false;
+    await log.record(() => {
+      built++;
+      return entry();
+    });
+    assert.equal(built, 1, 'an audit log that is off builds nothing');
+  });
+
   it('serializes concurrent writes in call order', async () => {
     const file = join(dir, 'order.jsonl');
     const log = new AuditLog(file);

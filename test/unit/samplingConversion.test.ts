@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { applyEdits } from '../../src/host/sampling/edits';
 import { buildModelMessages, SYSTEM_PROMPT_NOTE, toLmMessages, type LmFactory } from '../../src/host/sampling/lmMessages';
 import { fullTextOf, requestViews } from '../../src/host/sampling/cardBuilder';
-import { runModel, untilAborted } from '../../src/host/sampling/modelRun';
-import { buildSamplingResult, modelError } from '../../src/host/sampling/runner';
+import { runModel } from '../../src/host/sampling/modelRun';
+import { buildSamplingResult, modelError, type ModelRunner } from '../../src/host/sampling/runner';
 import { validateSamplingRequest, type SamplingRequest } from '../../src/host/sampling/validation';
 import { parseSamplingAction } from '../../src/shared/samplingProtocol';
 import { FakeRunner, gate } from './samplingFakes';
@@ -194,6 +194,16 @@ describe('runModel (limits on a stream)', () => {
     assert.equal(runner.signals[0].aborted, true);
   });
 
+  it('aborts the provider of a run whose stream ended by itself too, once the answer has gone out', async () => {
+    const runner = new FakeRunner();
+    runner.script = () => [{ type: 'text', text: 'whole answer' }];
+    const done = await runModel(runner, req, { maxTokens: 100 }, new AbortController().signal, () => undefined);
+    assert.deepEqual([done.text, done.aborted], ['whole answer', false]);
+    assert.equal(runner.signals[0].aborted, false, 'not in the turn that answers');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(runner.signals[0].aborted, true, 'a run that is over never needs its provider again');
+  });
+
   it('passes a stop of the caller on to the provider, with its reason', async () => {
     const runner = new FakeRunner();
     runner.script = () => [{ type: 'text', text: 'whole answer' }];
@@ -271,14 +281,19 @@ describe('runModel (limits on a stream)', () => {
     const hold = gate();
     const controller = new AbortController();
     // A ref'd timer (AbortSignal.timeout is unref'd and would let the test runner exit early).
-    setTimeout(() => controller.abort(), 20);
-    const it = untilAborted((async function* () {
-      yield 1;
-      await hold.wait;
-      yield 2;
-    })(), controller.signal);
-    const seen: number[] = [];
-    for await (const v of it) seen.push(v);
-    assert.deepEqual(seen, [1]);
+    setTimeout(() => controller.abort(new Error('Stop pressed')), 20);
+    const deaf: ModelRunner = {
+      listModels: async () => [],
+      onDidChangeModels: () => ({ dispose() {} }),
+      // Reads no signal: only the run's own stop can end the wait for the second part.
+      async *stream() {
+        yield { type: 'text', text: 'first' };
+        await hold.wait;
+        yield { type: 'text', text: 'never' };
+      },
+    };
+    const out = await runModel(deaf, req, { maxTokens: 100 }, controller.signal, () => undefined);
+    hold.open();
+    assert.deepEqual([out.text, out.aborted], ['first', true]);
   });
 });

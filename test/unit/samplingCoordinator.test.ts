@@ -146,6 +146,22 @@ describe('SamplingCoordinator: other policies', () => {
     assert.equal((await result).model, 'fast-mini');
   });
 
+  it('sums up a sent completion in History as its first 80 characters on one line, however long or blank its start', async () => {
+    const rig = new Rig();
+    rig.options.srv = { samplingPolicy: 'auto', maxRequestsPerMinute: 1000 };
+    const summaries: string[] = [];
+    for (const text of ['short\n answer', 'word '.repeat(2000), `${' \n'.repeat(1500)}late   start`]) {
+      rig.runner.script = () => [{ type: 'text', text }];
+      await rig.request({ maxTokens: 4000 }).result;
+      summaries.push(rig.broker.history()[0].summary);
+    }
+    assert.deepEqual(summaries, [
+      '“short answer” (Fast Mini, endTurn)',
+      `“${'word '.repeat(16).slice(0, 80)}…” (Fast Mini, endTurn)`,
+      '“late start” (Fast Mini, endTurn)',
+    ]);
+  });
+
   it('auto runs and sends without anyone, and leaves a history entry', async () => {
     const rig = new Rig();
     rig.options.srv = { samplingPolicy: 'auto' };

@@ -3,7 +3,7 @@
 import type { IDisposable } from '../../src/host/disposable';
 import { Emitter } from '../../src/host/events';
 import { RequestBroker, type BrokerEntry } from '../../src/host/requests/broker';
-import { RequestAudit, type AuditEntry } from '../../src/host/audit';
+import { auditEntryOf, RequestAudit, type AuditEntry } from '../../src/host/audit';
 import { SamplingBudget } from '../../src/host/sampling/budget';
 import { SamplingCoordinator, type CoordinatorDeps, type SamplingServerOptions } from '../../src/host/sampling/coordinator';
 import type { ModelStreamPart } from '../../src/host/sampling/lmMessages';
@@ -15,14 +15,14 @@ import type { MessageView, SamplingAction, SamplingCard } from '../../src/shared
 /** A clock whose time only moves when the test says so. */
 export class FakeClock implements Clock {
   time = 1_700_000_000_000;
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
+  private timers: Array<{ at: number; fn: () => void; live: boolean; background: boolean }> = [];
 
   now(): number {
     return this.time;
   }
 
-  setTimeout(fn: () => void, ms: number): IDisposable {
-    const timer = { at: this.time + ms, fn, live: true };
+  setTimeout(fn: () => void, ms: number, options?: { background?: boolean }): IDisposable {
+    const timer = { at: this.time + ms, fn, live: true, background: options?.background === true };
     this.timers.push(timer);
     return { dispose: () => (timer.live = false) };
   }
@@ -34,9 +34,13 @@ export class FakeClock implements Clock {
     for (const t of due) t.fn();
   }
 
-  /** Timers set and not yet run or disposed. */
+  /**
+   * Timers set and not yet run or disposed, background ones apart (the
+   * broker's one review-timeout timer, which stays armed between requests
+   * without keeping the process running).
+   */
   get pending(): number {
-    return this.timers.filter((t) => t.live).length;
+    return this.timers.filter((t) => t.live && !t.background).length;
   }
 }
 
@@ -113,7 +117,7 @@ export class Rig {
   readonly budget = new SamplingBudget({ clock: () => this.clock.now() });
   readonly audits: AuditEntry[] = [];
   /** The host's one audit path, following this rig's broker, writing to `audits`. */
-  readonly audit = new RequestAudit({ record: (e) => void this.audits.push(e) }, this.clock);
+  readonly audit = new RequestAudit({ record: (e) => void this.audits.push(auditEntryOf(e)) }, this.clock);
   readonly notices: string[] = [];
   readonly opened: string[] = [];
   readonly allowed: string[] = [];

@@ -109,11 +109,15 @@ export class SamplingCoordinator extends Disposable implements SamplingHandler {
       },
       this.sessionDeps,
     );
-    const models = this.models ?? (await this.listModels());
-    const paused = decide(policy, this.deps.paused());
-    if ('reject' in paused) {
-      this.auditRefusal(ctx, 'denied', paused.reject);
-      throw HostError.denied(paused.reject);
+    let models = this.models;
+    if (!models) {
+      models = await this.listModels();
+      // Listing took a while: sampling may have been paused meanwhile (without an await it cannot have been).
+      const paused = decide(policy, this.deps.paused());
+      if ('reject' in paused) {
+        this.auditRefusal(ctx, 'denied', paused.reject);
+        throw HostError.denied(paused.reject);
+      }
     }
     // start() opens the card synchronously, so a pause from now on reaches this session.
     this.sessions.add(session);

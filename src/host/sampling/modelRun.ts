@@ -1,3 +1,4 @@
+import type { ModelStreamPart } from './lmMessages';
 import { ModelRunError, type ModelRunRequest, type ModelRunner, type ToolUse } from './runner';
 import { estimateTokens, StreamLimiter, tokensForLength, type TokenCounter } from './streamLimiter';
 
@@ -66,60 +67,123 @@ export async function runModel(runner: ModelRunner, request: ModelRunRequest, li
  * characters (a calibrated count is never above one token per character).
  */
 export function startModelRun(runner: ModelRunner, request: ModelRunRequest, limits: RunLimits, onProgress: (p: RunProgress) => void): ModelRun {
-  const provider = new AbortController();
-  let stopped = false;
-  const stop = (reason?: unknown) => {
-    if (stopped || provider.signal.aborted) return;
-    stopped = true;
-    provider.abort(reason);
-  };
-  return { done: run(runner, request, limits, provider, () => stopped, onProgress), stop };
+  const run = new Run(runner, request, limits, onProgress);
+  return { done: run.done, stop: (reason) => run.stop(reason) };
 }
 
-async function run(
-  runner: ModelRunner,
-  request: ModelRunRequest,
-  limits: RunLimits,
-  provider: AbortController,
-  stopped: () => boolean,
-  onProgress: (p: RunProgress) => void,
-): Promise<RunOutcome> {
-  let counter: TokenCounter = estimateTokens;
-  let inputTokens: number | undefined;
-  const limiter = new StreamLimiter({ maxTokens: limits.maxTokens, stopSequences: limits.stopSequences, countTokens: (t) => counter(t) });
-  const signal = provider.signal;
-  let text = '';
-  const toolUses: ToolUse[] = [];
-  try {
-    for await (const part of untilAborted(runner.stream(request, signal), signal)) {
-      if (part.type === 'text') {
-        if (inputTokens === undefined && runner.countTokens && text.length + limiter.heldLength + part.text.length > limits.maxTokens) {
-          ({ counter, inputTokens } = await calibrate(runner, request.modelId, promptText(request)));
-          if (signal.aborted) break;
+/** What a wait for the next part resolves with when the run was stopped meanwhile. */
+const STOPPED = Symbol('stopped');
+
+/**
+ * One model run: the provider's AbortController, and the one wait in
+ * progress, which `stop` ends at once (a provider that ignores cancellation
+ * cannot keep Stop waiting) without a listener on the signal.
+ */
+class Run {
+  readonly done: Promise<RunOutcome>;
+  private readonly provider = new AbortController();
+  private stopped = false;
+  /** Ends the wait for the next part in progress, if any. */
+  private wake: ((value: typeof STOPPED) => void) | undefined;
+
+  constructor(
+    private readonly runner: ModelRunner,
+    private readonly request: ModelRunRequest,
+    private readonly limits: RunLimits,
+    private readonly onProgress: (p: RunProgress) => void,
+  ) {
+    this.done = this.run();
+  }
+
+  stop(reason?: unknown): void {
+    if (this.stopped || this.provider.signal.aborted) return;
+    this.stopped = true;
+    this.provider.abort(reason);
+    this.wake?.(STOPPED);
+  }
+
+  /** The iterator's next part, or STOPPED as soon as the run is stopped. */
+  private next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T> | typeof STOPPED> {
+    const next = it.next();
+    return new Promise((resolve, reject) => {
+      this.wake = resolve;
+      // A late rejection after a stop is expected: it lands on a settled promise.
+      next.then(resolve, reject);
+    });
+  }
+
+  private async run(): Promise<RunOutcome> {
+    const { runner, request, limits, provider, onProgress } = this;
+    let counter: TokenCounter = estimateTokens;
+    let inputTokens: number | undefined;
+    const limiter = new StreamLimiter({ maxTokens: limits.maxTokens, stopSequences: limits.stopSequences, countTokens: (t) => counter(t) });
+    const signal = provider.signal;
+    let text = '';
+    const toolUses: ToolUse[] = [];
+    let it: AsyncIterator<ModelStreamPart> | undefined;
+    let finished = false;
+    try {
+      it = runner.stream(request, signal)[Symbol.asyncIterator]();
+      while (!signal.aborted) {
+        const r = await this.next(it);
+        if (r === STOPPED) break;
+        if (r.done) {
+          finished = true;
+          break;
         }
-        const r = limiter.push(part.text);
-        text += r.emit;
-        if (r.emit) onProgress({ text, toolUses });
-        if (r.done) break;
-      } else {
-        limiter.markToolUse();
-        toolUses.push({ id: part.callId, name: part.name, input: part.input });
-        onProgress({ text, toolUses });
+        const part = r.value;
+        if (part.type === 'text') {
+          if (inputTokens === undefined && runner.countTokens && text.length + limiter.heldLength + part.text.length > limits.maxTokens) {
+            ({ counter, inputTokens } = await calibrate(runner, request.modelId, promptText(request)));
+            if (signal.aborted) break;
+          }
+          const pushed = limiter.push(part.text);
+          text += pushed.emit;
+          if (pushed.emit) onProgress({ text, toolUses });
+          if (pushed.done) break;
+        } else {
+          limiter.markToolUse();
+          toolUses.push({ id: part.callId, name: part.name, input: part.input });
+          onProgress({ text, toolUses });
+        }
+      }
+    } catch (err) {
+      if (!this.stopped) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
+    } finally {
+      this.wake = undefined;
+      if (it && !finished) closeQuietly(it);
+      // A run that is over never needs its provider again: a limit that ended the text early stops it now. A
+      // stream that ended by itself has nothing left to cancel; its signal is aborted all the same, but after
+      // the answer went out (an abort dispatches an Event, which cost as much as the rest of a short run).
+      if (!signal.aborted) {
+        if (finished) abortLater(provider);
+        else provider.abort(RUN_OVER);
       }
     }
-  } catch (err) {
-    if (!stopped()) throw err instanceof ModelRunError ? err : new ModelRunError('Unknown', describe(err));
-  } finally {
-    // Stop the provider when a limit ended the text early; a run that is over never needs it again.
-    if (!signal.aborted) provider.abort(RUN_OVER);
+    const aborted = this.stopped;
+    if (!limiter.done && !aborted) {
+      const tail = limiter.finish().emit;
+      text += tail;
+      if (tail) onProgress({ text, toolUses });
+    }
+    return { text, toolUses, stopReason: limiter.stopReason, aborted, inputTokens: inputTokens ?? tokensForLength(promptLength(request)), outputTokens: counter(text) };
   }
-  const aborted = stopped();
-  if (!limiter.done && !aborted) {
-    const tail = limiter.finish().emit;
-    text += tail;
-    if (tail) onProgress({ text, toolUses });
+}
+
+/** Aborts `provider` (with {@link RUN_OVER}) once the current turn's work is done. */
+function abortLater(provider: AbortController): void {
+  setImmediate(() => {
+    if (!provider.signal.aborted) provider.abort(RUN_OVER);
+  });
+}
+
+/** Tells a stream left early that it is no longer read (its return may throw or reject: nothing to do then). */
+function closeQuietly(it: AsyncIterator<unknown>): void {
+  try {
+    void Promise.resolve(it.return?.()).catch(() => undefined);
+  } catch {
+    // The provider's iterator may throw on return; nothing to do.
   }
-  return { text, toolUses, stopReason: limiter.stopReason, aborted, inputTokens: inputTokens ?? tokensForLength(promptLength(request)), outputTokens: counter(text) };
 }
 
 /** The prompt's text parts, as the model reads them. */
@@ -174,43 +238,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
-}
-
-/**
- * Iterates until the stream ends or `signal` aborts, whichever comes first:
- * a provider that ignores cancellation cannot keep Stop waiting.
- */
-export async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  const it = iterable[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (signal.aborted) resolve('aborted');
-    onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  let finished = false;
-  try {
-    for (;;) {
-      const next = it.next();
-      next.catch(() => undefined); // a late rejection after an abort is expected
-      const r = await Promise.race([next, aborted]);
-      if (r === 'aborted') return;
-      if (r.done) {
-        finished = true;
-        return;
-      }
-      yield r.value;
-    }
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    if (!finished) {
-      try {
-        void Promise.resolve(it.return?.()).catch(() => undefined);
-      } catch {
-        // The provider's iterator may throw on return; nothing to do.
-      }
-    }
-  }
 }
 
 function describe(err: unknown): string {

@@ -1,16 +1,16 @@
-import { applyCompletionDelta, CARD_TEXT_CAP, type CompletionDelta, type PromptEdits, type SamplingAction, type SamplingCard } from '../../shared/samplingProtocol';
+import { CARD_TEXT_CAP, samplingCardNeedsAttention, type CompletionDelta, type CompletionView, type PromptEdits, type SamplingAction, type SamplingCard, type SamplingPhase } from '../../shared/samplingProtocol';
 import { HostError } from '../errors';
 import { originOf } from '../requests/origin';
 import type { ReviewAbortedError, ReviewHandle, Settle } from '../requests/broker';
 import type { SamplingResult, ServerRequestContext } from '../types';
 import type { AuditDetails } from '../audit';
-import { fullTextOf, textView } from './cardBuilder';
+import { fullTextOf, requestViews, textView, type RequestViews } from './cardBuilder';
 import { applyEdits } from './edits';
 import { toLmMessages } from './lmMessages';
 import { preselectModel, type ModelInfo } from './modelSelection';
-import { startModelRun, type RunOutcome, type RunProgress } from './modelRun';
-import { buildSamplingResult, ModelRunError, type ModelRunRequest } from './runner';
-import { initialCard, modelOptions, type SessionDeps, type SessionSetup } from './sessionSupport';
+import { startModelRun, type RunOutcome } from './modelRun';
+import { buildSamplingResult, ModelRunError, type ModelRunRequest, type ToolUse } from './runner';
+import { initialNotices, modelOptions, type SessionDeps, type SessionSetup } from './sessionSupport';
 import type { SamplingRequest } from './validation';
 
 /** The stop reason sent when the person pressed Stop and then sent the partial text. */
@@ -30,21 +30,48 @@ interface Completion extends RunOutcome {
   stopReasonShown: string;
 }
 
+/** The completion as the card shows it (a run streaming, or its end): its view is built only for a card. */
+interface ShownCompletion {
+  runId: number;
+  /** The whole text so far (the card shows it capped). */
+  text: string;
+  toolUses: readonly ToolUse[];
+  streaming: boolean;
+  stopReason?: string;
+  model: ModelInfo;
+  outputTokens: number;
+}
+
 /**
  * One sampling request from arrival to answer: the card, the person's
  * actions, model runs and the answer. Created by the coordinator once the
  * request passed validation, policy and budget checks.
+ *
+ * The session's fields are the request's state; the card is built from them
+ * only when a view reads it (see `LazyCard`): a request under policy auto
+ * that is answered before anyone looks never builds one, and while nobody
+ * watches, a change builds no patch and a streamed chunk no delta.
  */
 export class SamplingSession {
   private handle!: ReviewHandle<'sampling'>;
   private review!: Settle<SamplingResult>;
-  private readonly card: SamplingCard;
+  private phase: SamplingPhase = 'review';
+  private error: string | undefined;
+  private notices: string[];
+  private alwaysAllowed: true | undefined;
+  /** The card's static part (the request as sent), built with the first card. */
+  private views: RequestViews | undefined;
   private models: ModelInfo[] = [];
+  private hiddenModels = 0;
+  private modelReason = '';
   private selected: ModelInfo | undefined;
   private preselectedId: string | undefined;
   private applied: { request: SamplingRequest; changed: string[] };
+  /** What the card lists as edits (set as each run starts). */
+  private edits: string[] = [];
   private run: ActiveRun | undefined;
   private completion: Completion | undefined;
+  private shown: ShownCompletion | undefined;
   private runCount = 0;
   private runMs = 0;
   /** What the card's completion shows so far (full length, tool calls), to stream only what is new. */
@@ -61,22 +88,59 @@ export class SamplingSession {
   ) {
     this.openedAt = deps.clock.now();
     this.applied = { request: { ...original, maxTokens: setup.maxTokens }, changed: [] };
-    this.card = initialCard(original, setup);
+    this.notices = initialNotices(original, setup);
   }
 
   /** Opens the card with the models listed and resolves with the answer (or rejects with the error to send). */
   start(models: ModelInfo[]): Promise<SamplingResult> {
     this.setModels(models);
-    this.handle = this.deps.broker.open('sampling', this.ctx.server, this.snapshot(), {
+    this.handle = this.deps.broker.open('sampling', this.ctx.server, this, {
       origin: originOf(this.ctx),
-      signal: this.ctx.signal,
+      signal: this.ctx.signals ?? this.ctx.signal,
       timeoutMs: this.deps.reviewTimeoutMs(),
-      audit: { requestId: this.ctx.requestId, details: () => this.auditDetails() },
+      audit: { requestId: this.ctx.requestId, details: (endedAt) => this.auditDetails(endedAt) },
     });
     const { done, settle } = this.handle.wait<SamplingResult>({ onAction: (a) => this.onAction(a), onAbort: (reason) => this.onAborted(reason) });
     this.review = settle;
-    if (!this.setup.decision.reviewPrompt) this.startRun(this.selected);
+    if (!this.setup.decision.reviewPrompt) this.startRun(this.selected, []);
     return done;
+  }
+
+  /** The card as it is now (`LazyCard.build`: called once, when a view first reads it). */
+  build(): SamplingCard {
+    const views = this.requestViews();
+    const card: SamplingCard = {
+      phase: this.phase,
+      policy: this.setup.policy,
+      messages: this.messageViews(),
+      systemPrompt: this.systemPromptView(),
+      maxTokens: this.maxTokensView(),
+      includeContext: views.includeContext,
+      temperature: views.temperature,
+      stopSequences: views.stopSequences,
+      modelPreferences: views.modelPreferences,
+      metadata: views.metadata,
+      tools: views.tools,
+      toolChoice: views.toolChoice,
+      models: this.modelOptions(),
+      modelId: this.selected?.id,
+      modelReason: this.modelReason,
+      hiddenModels: this.hiddenModels,
+      notices: this.notices,
+      edits: this.edits,
+    };
+    const completion = this.completionView();
+    if (completion) card.completion = completion;
+    if (this.error !== undefined) card.error = this.error;
+    if (this.alwaysAllowed) card.alwaysAllowed = true;
+    // From now on the card shows the completion as it is: stream only what comes after.
+    this.streamed = { length: this.shown?.text.length ?? 0, toolUses: this.shown?.toolUses.length ?? 0 };
+    return card;
+  }
+
+  /** `LazyCard.needsAttention`: the card's own rule, on the session's state. */
+  needsAttention(): boolean {
+    return samplingCardNeedsAttention({ policy: this.setup.policy, phase: this.phase });
   }
 
   /** Ends the request because sampling was paused for all servers. */
@@ -103,7 +167,7 @@ export class SamplingSession {
       case 'reject':
         return this.fail(HostError.userRejected(), 'rejected', 'Rejected by you');
       case 'returnError':
-        if (this.card.phase === 'error' || !this.selected) this.fail(HostError.unavailable(this.card.error ?? this.card.modelReason), 'error', this.card.error ?? this.card.modelReason);
+        if (this.phase === 'error' || !this.selected) this.fail(HostError.unavailable(this.error ?? this.modelReason), 'error', this.error ?? this.modelReason);
         return;
       case 'alwaysAllow':
         return void this.onAlwaysAllow();
@@ -118,28 +182,33 @@ export class SamplingSession {
     if (!model) return this.showError(`The model "${modelId}" is not available to this server`);
     const result = applyEdits(this.original, this.setup.maxTokens, this.setup.ceiling, edits);
     if ('error' in result) return this.showError(result.error);
+    const before = this.applied.changed;
     this.applied = { request: result.request, changed: result.changed };
     if (result.clampedTo !== undefined) this.addNotice(`maxTokens was lowered to ${result.clampedTo}, this server's ceiling.`);
     this.selected = model;
-    this.startRun(model);
+    this.startRun(model, before);
   }
 
-  private startRun(model: ModelInfo | undefined): void {
-    if (!model) return this.runFailed(this.card.modelReason);
+  /** Runs the model on the request as applied; `before`: the edits of the previous run (their views are cleared). */
+  private startRun(model: ModelInfo | undefined, before: readonly string[]): void {
+    if (!model) return this.runFailed(this.modelReason);
     let stopAsked = false;
     const run: ActiveRun = { id: ++this.runCount, stop: () => void (stopAsked = true), stoppedByUser: false, model, startedAt: this.deps.clock.now() };
     this.run = run;
     this.completion = undefined;
     const request = this.modelRequest(model);
-    Object.assign(this.card, { phase: 'running', error: undefined, modelId: model.id, edits: this.editList() });
-    this.card.completion = { runId: run.id, text: textView(''), toolUses: [], streaming: true, modelId: model.id, modelLabel: model.name, outputTokens: 0 };
+    this.phase = 'running';
+    this.error = undefined;
+    this.edits = this.editList();
+    this.shown = { runId: run.id, text: '', toolUses: [], streaming: true, model, outputTokens: 0 };
     this.streamed = { length: 0, toolUses: 0 };
-    const views = this.applyViews();
-    this.push('phase', 'error', 'modelId', 'edits', 'completion', 'notices', 'maxTokens', ...views);
+    if (this.handle.watched) this.push('phase', 'error', 'modelId', 'edits', 'completion', 'notices', 'maxTokens', ...editedViews(before, this.applied.changed));
+    else this.handle.update();
     const limits = { maxTokens: this.applied.request.maxTokens, stopSequences: this.applied.request.stopSequences };
     const modelRun = startModelRun(this.deps.runner, request, limits, (p) => {
-      if (this.run !== run || !this.card.completion) return;
-      this.streamProgress(run.id, this.card.completion, p.text, p.toolUses);
+      const shown = this.shown;
+      if (this.run !== run || !shown) return;
+      this.streamProgress(shown, p.text, p.toolUses);
     });
     run.stop = () => modelRun.stop();
     if (stopAsked) modelRun.stop();
@@ -171,22 +240,13 @@ export class SamplingSession {
     if (this.settled) return;
     if (!isOutcome(outcome)) {
       const message = outcome instanceof ModelRunError ? outcome.message : `The model request failed: ${String(outcome)}`;
-      if (this.card.completion) this.card.completion = { ...this.card.completion, streaming: false };
+      if (this.shown) this.shown = { ...this.shown, streaming: false };
       return this.runFailed(message);
     }
     const stopReasonShown = run.stoppedByUser ? STOPPED_BY_USER : outcome.stopReason;
     this.completion = { ...outcome, model: run.model, stopReasonShown };
-    this.card.phase = 'completed';
-    this.card.completion = {
-      runId: run.id,
-      text: textView(outcome.text),
-      toolUses: outcome.toolUses.map((u) => ({ id: u.id, name: u.name, input: textView(JSON.stringify(u.input, null, 2)) })),
-      streaming: false,
-      stopReason: stopReasonShown,
-      modelId: run.model.id,
-      modelLabel: run.model.name,
-      outputTokens: outcome.outputTokens,
-    };
+    this.phase = 'completed';
+    this.shown = { runId: run.id, text: outcome.text, toolUses: outcome.toolUses, streaming: false, stopReason: stopReasonShown, model: run.model, outputTokens: outcome.outputTokens };
     // A Stop is the person stepping in: the partial answer is theirs to review, whatever the policy.
     if (!this.setup.decision.reviewCompletion && !run.stoppedByUser) return this.onSend(undefined);
     this.push('phase', 'completion');
@@ -195,14 +255,14 @@ export class SamplingSession {
   /** A run could not start or failed: on the card when someone reviews, else straight to the server. */
   private runFailed(message: string): void {
     if (this.setup.policy === 'auto') return this.fail(HostError.unavailable(`Model request failed: ${message}`), 'error', message);
-    this.card.phase = 'error';
-    this.card.error = message;
+    this.phase = 'error';
+    this.error = message;
     this.push('phase', 'error', 'completion', 'notices');
   }
 
   private onSend(edited: string | undefined): void {
     const c = this.completion;
-    if (!c || this.card.phase !== 'completed') return;
+    if (!c || this.phase !== 'completed') return;
     let text = c.text;
     // A completion shown only in part cannot have been edited as a whole.
     if (edited !== undefined && edited !== c.text && c.text.length <= CARD_TEXT_CAP) {
@@ -228,8 +288,8 @@ export class SamplingSession {
   /** Timeout, server cancellation or disconnect: stop everything, answer nothing more (the card stays, closed). */
   private onAborted(aborted: ReviewAbortedError): never {
     this.run?.stop();
-    if (this.card.completion?.streaming) {
-      this.card.completion = { ...this.card.completion, streaming: false };
+    if (this.shown?.streaming) {
+      this.shown = { ...this.shown, streaming: false };
       this.push('completion');
     }
     throw aborted.kind === 'timeout' ? HostError.timeout(`Sampling request not reviewed in time: ${aborted.message}`) : aborted;
@@ -238,10 +298,10 @@ export class SamplingSession {
   private async onAlwaysAllow(): Promise<void> {
     try {
       await this.deps.alwaysAllow?.(this.ctx.server);
-      this.card.alwaysAllowed = true;
+      this.alwaysAllowed = true;
       this.addNotice(`From now on, sampling requests from "${this.ctx.server}" run and are sent without review (samplingPolicy "auto"). This request still waits for you.`);
     } catch (err) {
-      this.card.error = `Could not change the setting: ${err instanceof Error ? err.message : String(err)}`;
+      this.error = `Could not change the setting: ${err instanceof Error ? err.message : String(err)}`;
     }
     if (!this.settled) this.push('alwaysAllowed', 'notices', 'error');
   }
@@ -254,14 +314,12 @@ export class SamplingSession {
   private setModels(models: ModelInfo[]): void {
     const pick = preselectModel(models, this.original.modelPreferences, this.setup.allowedModels);
     this.models = models.filter((m) => this.setup.isAllowed(m));
-    this.card.models = this.models.map((m) => ({ id: m.id, label: m.name, detail: `${m.vendor} / ${m.family} ${m.version}`.trim() }));
-    this.card.hiddenModels = models.length - this.models.length;
+    this.hiddenModels = models.length - this.models.length;
     const keep = this.selected && this.models.find((m) => m.id === this.selected?.id);
     this.selected = keep ?? pick.model;
-    this.card.modelId = this.selected?.id;
     if (!keep) {
       this.preselectedId = pick.model?.id;
-      this.card.modelReason = pick.reason;
+      this.modelReason = pick.reason;
     }
   }
 
@@ -273,12 +331,12 @@ export class SamplingSession {
   }
 
   private showError(message: string): void {
-    this.card.error = message;
+    this.error = message;
     this.push('error');
   }
 
   private addNotice(notice: string): void {
-    if (!this.card.notices.includes(notice)) this.card.notices = [...this.card.notices, notice];
+    if (!this.notices.includes(notice)) this.notices = [...this.notices, notice];
   }
 
   private editList(): string[] {
@@ -286,69 +344,128 @@ export class SamplingSession {
     return [...this.applied.changed, ...model];
   }
 
-  /** Shows the applied edits on the card (marked "edited"); returns the fields that changed. */
-  private applyViews(): Array<'systemPrompt' | 'messages'> {
+  private requestViews(): RequestViews {
+    return (this.views ??= requestViews(this.original));
+  }
+
+  /** The conversation as sent, each text block the person edited showing the edit as applied. */
+  private messageViews(): SamplingCard['messages'] {
+    const messages = this.requestViews().messages;
+    const changed = this.applied.changed;
+    if (!changed.some((key) => key.startsWith('messages['))) return messages;
     const req = this.applied.request;
-    const changed: Array<'systemPrompt' | 'messages'> = [];
-    this.card.maxTokens = { ...this.card.maxTokens, value: req.maxTokens };
-    const system = this.applied.changed.includes('systemPrompt') ? textView(req.systemPrompt ?? '') : undefined;
-    if (system || this.card.systemPrompt.current) {
-      this.card.systemPrompt = { ...this.card.systemPrompt, current: system };
-      changed.push('systemPrompt');
-    }
-    let messages = false;
-    this.card.messages.forEach((m, i) =>
-      m.blocks.forEach((b, j) => {
-        if (b.kind !== 'text') return;
+    return messages.map((m, i) => ({
+      ...m,
+      blocks: m.blocks.map((b, j) => {
         const block = req.messages[i].content[j];
-        const current = this.applied.changed.includes(`messages[${i}].content[${j}]`) && block.type === 'text' ? textView(block.text) : undefined;
-        if (!current && !b.text.current) return;
-        b.text.current = current;
-        messages = true;
+        if (b.kind !== 'text' || block.type !== 'text' || !changed.includes(`messages[${i}].content[${j}]`)) return b;
+        return { ...b, text: { ...b.text, current: textView(block.text) } };
       }),
-    );
-    // Only text blocks change; the view leaves media out of updates (it was sent with the card).
-    if (messages) changed.push('messages');
-    return changed;
+    }));
   }
 
-  private snapshot(): SamplingCard {
-    return { ...this.card };
+  private systemPromptView(): SamplingCard['systemPrompt'] {
+    const req = this.applied.request;
+    const current = this.applied.changed.includes('systemPrompt') ? textView(req.systemPrompt ?? '') : undefined;
+    return { original: this.requestViews().systemPrompt, present: this.original.systemPrompt !== undefined, ...(current && { current }) };
   }
 
-  /** Sends the named fields of the card to the views (only those). */
+  private maxTokensView(): SamplingCard['maxTokens'] {
+    return { requested: this.original.maxTokens, ceiling: this.setup.ceiling, value: this.applied.request.maxTokens, clamped: this.setup.clamped };
+  }
+
+  private modelOptions(): SamplingCard['models'] {
+    return this.models.map((m) => ({ id: m.id, label: m.name, detail: `${m.vendor} / ${m.family} ${m.version}`.trim() }));
+  }
+
+  private completionView(): CompletionView | undefined {
+    const c = this.shown;
+    if (!c) return undefined;
+    const view: CompletionView = { runId: c.runId, text: textView(c.text), toolUses: toolUseViews(c.toolUses), streaming: c.streaming, modelId: c.model.id, modelLabel: c.model.name, outputTokens: c.outputTokens };
+    if (c.stopReason !== undefined) view.stopReason = c.stopReason;
+    return view;
+  }
+
+  /** One field of the card, as it is now. */
+  private field(key: keyof SamplingCard): unknown {
+    switch (key) {
+      case 'phase':
+        return this.phase;
+      case 'policy':
+        return this.setup.policy;
+      case 'messages':
+        return this.messageViews();
+      case 'systemPrompt':
+        return this.systemPromptView();
+      case 'maxTokens':
+        return this.maxTokensView();
+      case 'models':
+        return this.modelOptions();
+      case 'modelId':
+        return this.selected?.id;
+      case 'modelReason':
+        return this.modelReason;
+      case 'hiddenModels':
+        return this.hiddenModels;
+      case 'completion':
+        return this.completionView();
+      case 'error':
+        return this.error;
+      case 'notices':
+        return this.notices;
+      case 'edits':
+        return this.edits;
+      case 'alwaysAllowed':
+        return this.alwaysAllowed;
+      case 'includeContext':
+      case 'temperature':
+      case 'stopSequences':
+      case 'modelPreferences':
+      case 'metadata':
+      case 'tools':
+      case 'toolChoice':
+        return this.requestViews()[key];
+    }
+  }
+
+  /**
+   * Sends the named fields of the card to the views (only those) when a view
+   * has the card; before that there is nothing to patch (the card, once read,
+   * is built as it is then): the views only hear that the request changed.
+   */
   private push(...keys: Array<keyof SamplingCard>): void {
+    if (!this.handle.watched) return this.handle.update();
     const patch: Partial<SamplingCard> = {};
-    for (const key of new Set(keys)) (patch as Record<string, unknown>)[key] = this.card[key];
+    for (const key of new Set(keys)) (patch as Record<string, unknown>)[key] = this.field(key);
     this.handle.update(patch);
   }
 
   /**
    * Streams can deliver hundreds of chunks a second: each is sent as the text
    * it appends (the webview batches them per animation frame), never as the
-   * whole card. A change that is not an append resends the completion.
+   * whole card; nothing at all while no view has the card. A change that is
+   * not an append resends the completion.
    */
-  private streamProgress(runId: number, completion: NonNullable<SamplingCard['completion']>, text: string, toolUses: RunProgress['toolUses']): void {
-    const toolsChanged = toolUses.length !== this.streamed.toolUses;
-    const views = toolsChanged ? toolUses.map((u) => ({ id: u.id, name: u.name, input: textView(JSON.stringify(u.input, null, 2)) })) : undefined;
+  private streamProgress(shown: ShownCompletion, text: string, toolUses: readonly ToolUse[]): void {
+    const toolsChanged = toolUses.length !== shown.toolUses.length;
+    // The run's own array grows in place: keep a copy of the calls shown so far.
+    this.shown = { ...shown, text, toolUses: toolsChanged ? [...toolUses] : shown.toolUses };
+    if (!this.handle.watched) return;
     if (text.length < this.streamed.length) {
-      this.card.completion = { ...completion, text: textView(text), toolUses: views ?? completion.toolUses };
       this.streamed = { length: text.length, toolUses: toolUses.length };
       return this.push('completion');
     }
-    const shown = Math.min(this.streamed.length, CARD_TEXT_CAP);
-    const delta: CompletionDelta = { runId, append: text.slice(shown, CARD_TEXT_CAP), length: text.length, ...(views && { toolUses: views }) };
+    const shownLength = Math.min(this.streamed.length, CARD_TEXT_CAP);
+    const views = toolUses.length !== this.streamed.toolUses ? toolUseViews(toolUses) : undefined;
+    const delta: CompletionDelta = { runId: shown.runId, append: text.slice(shownLength, CARD_TEXT_CAP), length: text.length, ...(views && { toolUses: views }) };
     this.streamed = { length: text.length, toolUses: toolUses.length };
-    // The same fold as the views' (a new completion object; the card's other fields are not copied).
-    const next = { ...completion };
-    if (applyCompletionDelta(next, delta)) this.card.completion = next;
     this.handle.stream(delta);
   }
 
-  /** What this request's audit record holds besides who asked and how it ended (asked once, as it leaves the broker). */
-  private auditDetails(): AuditDetails {
+  /** What this request's audit record holds besides who asked and how it ended (asked once, when the record is written). */
+  private auditDetails(endedAt: number): AuditDetails {
     const c = this.completion;
-    const total = this.deps.clock.now() - this.openedAt;
+    const total = endedAt - this.openedAt;
     const req = this.applied.request;
     return {
       model: c?.model.id ?? this.selected?.id,
@@ -362,11 +479,30 @@ export class SamplingSession {
 
 }
 
+/** Which edited views a run changes on the card: those edited now, and those edited for the run before (cleared). */
+function editedViews(before: readonly string[], now: readonly string[]): Array<'systemPrompt' | 'messages'> {
+  const views: Array<'systemPrompt' | 'messages'> = [];
+  if (before.includes('systemPrompt') || now.includes('systemPrompt')) views.push('systemPrompt');
+  if (before.some(isMessageEdit) || now.some(isMessageEdit)) views.push('messages');
+  return views;
+}
+
+function isMessageEdit(key: string): boolean {
+  return key.startsWith('messages[');
+}
+
+function toolUseViews(toolUses: readonly ToolUse[]): CompletionView['toolUses'] {
+  return toolUses.map((u) => ({ id: u.id, name: u.name, input: textView(JSON.stringify(u.input, null, 2)) }));
+}
+
 function isOutcome(v: unknown): v is RunOutcome {
   return typeof v === 'object' && v !== null && 'stopReason' in v && 'text' in v && !(v instanceof Error);
 }
 
 function preview(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  // Only the first 80 characters show: collapse the head of a long text, all of it only if the head was mostly blank.
+  const head = text.length > 1000 ? text.slice(0, 1000) : text;
+  let oneLine = head.replace(/\s+/g, ' ').trim();
+  if (oneLine.length <= 81 && head !== text) oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 80 ? `“${oneLine.slice(0, 80)}…”` : `“${oneLine}”`;
 }

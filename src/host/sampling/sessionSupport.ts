@@ -1,9 +1,8 @@
-import type { CardPolicy, SamplingCard } from '../../shared/samplingProtocol';
+import type { CardPolicy } from '../../shared/samplingProtocol';
 import type { RequestBroker } from '../requests/broker';
 import type { Clock } from '../types';
 import type { RequestAudit } from '../audit';
 import type { SamplingBudget } from './budget';
-import { requestViews } from './cardBuilder';
 import { SYSTEM_PROMPT_NOTE } from './lmMessages';
 import type { ModelInfo } from './modelSelection';
 import type { ModelRunner } from './runner';
@@ -41,34 +40,15 @@ export interface SessionSetup {
   clamped: boolean;
 }
 
-/** The card as it first appears: the request, nothing run yet. */
-export function initialCard(request: SamplingRequest, setup: SessionSetup): SamplingCard {
-  const views = requestViews(request);
+/** The notices a card starts with: what the host changed or cannot do about the request as sent. */
+export function initialNotices(request: SamplingRequest, setup: SessionSetup): string[] {
   const notices: string[] = [];
   if (setup.clamped) notices.push(`maxTokens lowered from ${request.maxTokens} to ${setup.maxTokens}, this server's budget ceiling.`);
   if (request.systemPrompt?.trim()) notices.push(SYSTEM_PROMPT_NOTE);
   if (request.includeContext && request.includeContext !== 'none') {
     notices.push(`The server asked for includeContext "${request.includeContext}"; this host adds no context.`);
   }
-  return {
-    phase: 'review',
-    policy: setup.policy,
-    messages: views.messages,
-    systemPrompt: { original: views.systemPrompt, present: request.systemPrompt !== undefined },
-    maxTokens: { requested: request.maxTokens, ceiling: setup.ceiling, value: setup.maxTokens, clamped: setup.clamped },
-    includeContext: views.includeContext,
-    temperature: views.temperature,
-    stopSequences: views.stopSequences,
-    modelPreferences: views.modelPreferences,
-    metadata: views.metadata,
-    tools: views.tools,
-    toolChoice: views.toolChoice,
-    models: [],
-    modelReason: '',
-    hiddenModels: 0,
-    notices,
-    edits: [],
-  };
+  return notices;
 }
 
 /** Provider options: `temperature` is the only sampling parameter `vscode.lm` can pass on. */
