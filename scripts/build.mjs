@@ -81,6 +81,8 @@ const oneAjvProvider = {
  * needs zod and not the SDKs. dist/sdk.js requires `./zod.js` for the SDKs'
  * zod, and its loader answers that with the instance the core uses (see
  * src/extension/lazyBundle.ts): zod is evaluated once, one set of classes.
+ * dist/zod.js holds only the exports that dist/sdk.js and our sources read
+ * (see zodNames), about half of zod.
  * @type {esbuild.Plugin}
  */
 const LAZY_PACKAGES = /^(@modelcontextprotocol\/(client(\/stdio|\/validators\/ajv)?|server|node)|zod|tldts|jose|jsonc-parser|cross-spawn)$/;

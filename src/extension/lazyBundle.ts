@@ -22,7 +22,11 @@ export function setSdkCacheDir(dir: string | undefined): void {
   cacheDir = dir;
 }
 
-/** The exports of dist/zod.js (all of zod), loaded once, through the code cache. */
+/**
+ * The exports of dist/zod.js, loaded once, through the code cache: the zod
+ * exports that dist/sdk.js and our sources read (see zodNames in
+ * scripts/zodNames.mjs), and so also what our `z.name` reads (zod's `z`).
+ */
 export function zodBundle(): Record<string, unknown> {
   zod ??= requireWithCodeCache<Record<string, unknown>>(path.join(__dirname, 'zod.js'), cacheDir, () =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
