@@ -22,7 +22,7 @@ const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](core|classic)$/.test(args.resolveDir) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
+      /[\\/]zod[\\/]v4[\\/](core|classic|mini)$/.test(args.resolveDir) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({
       contents: "export { default as en } from 'zod/v4/locales/en.js';",
@@ -301,7 +301,11 @@ if (watch) {
   const undefinedImports = ext.warnings.filter((w) => w.id === 'import-is-undefined');
   if (undefinedImports.length) throw new Error(`build: imports that would be undefined (see lazyModules): ${undefinedImports.map((w) => w.text).join('; ')}`);
   // A lazy package bundled into core.js too would be a second copy (its own classes and state).
-  const inCore = Object.keys(ext.metafile.outputs['dist/core.js'].inputs).filter((f) => /^node_modules\/(@modelcontextprotocol|zod|tldts|jose|jsonc-parser|cross-spawn)\//.test(f));
+  // zod/mini (with the zod core it builds on and English messages) is the exception: the server
+  // entries' schemas (src/host/configSchema.ts), checked on first use without loading dist/zod.js.
+  const inCore = Object.keys(ext.metafile.outputs['dist/core.js'].inputs).filter(
+    (f) => /^node_modules\/(@modelcontextprotocol|zod|tldts|jose|jsonc-parser|cross-spawn)\//.test(f) && !/^node_modules\/zod\/(v4\/)?(mini|core)\/|^node_modules\/zod\/v4\/locales\/en\.js$/.test(f),
+  );
   if (inCore.length) throw new Error(`build: lazily loaded packages also in core.js (import them from src/ only): ${inCore.slice(0, 5).join(', ')}`);
   // zod in dist/sdk.js too would be a second instance next to dist/zod.js's.
   const zodInSdk = Object.keys(sdkResult.metafile.outputs['dist/sdk.js'].inputs).filter((f) => f.startsWith('node_modules/zod/'));

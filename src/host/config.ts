@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { entrySchemaFor, type ServerEntry } from './configSchema';
+import type { $ZodError } from 'zod/v4/core';
+import { entryErrors, entrySchemaFor, type ServerEntry } from './configSchema';
 import { DEFAULT_SAMPLING_POLICY, type SamplingPolicy } from '../shared/samplingPolicy';
 import { resolveVariables, VariableContext } from './variables';
 
@@ -163,7 +163,7 @@ export function parseEntry(
   }
   // Without zod's compiled fast path: an entry is checked once per settings change, and compiling
   // (new Function per object schema) costs more than the one parse it would speed up.
-  const checked = entrySchemaFor(raw).safeParse(raw, { jitless: true });
+  const checked = entrySchemaFor(raw).safeParse(raw, { jitless: true, error: entryErrors });
   if (!checked.success) {
     return { issue: describeZodIssue(name, raw, checked.error) };
   }
@@ -258,7 +258,7 @@ class FieldResolver {
   }
 }
 
-function describeZodIssue(server: string, raw: unknown, error: z.ZodError): ConfigIssue {
+function describeZodIssue(server: string, raw: unknown, error: $ZodError): ConfigIssue {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { server, field: '(entry)', message: 'must be an object such as { "command": "node", "args": ["server.js"] } or { "type": "http", "url": "https://…" }' };
   }

@@ -1,59 +1,67 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { SAMPLING_POLICIES } from '../shared/samplingPolicy';
 
 // The zod schemas of `mcpApprovalHost.servers` entries, apart from config.ts so that
 // the core loads without evaluating zod until there is an entry to check (see
 // lazyModules in scripts/build.mjs). Each is built on first use: a window whose
 // servers all run over stdio never builds the remote one (first use pays for
-// what it checks).
+// what it checks). They are zod/mini schemas, in core.js: the same rules and
+// messages as zod's classic API (a unit test compares them entry by entry), for
+// a fraction of the cost of loading dist/zod.js (zod's classic API, which the
+// SDKs need) and building classic schemas on first use.
+
+const nonEmpty = () => z.string().check(z.minLength(1, 'must not be empty'));
+// zod's classic `z.number().int().positive()`.
+const positiveInt = () => z.number().check(z.int(), z.positive());
 
 const commonFields = () => ({
-  disabled: z.boolean().optional(),
-  autoStart: z.boolean().optional(),
-  samplingPolicy: z.enum(SAMPLING_POLICIES).optional(),
-  allowedModels: z.array(z.string()).optional(),
-  maxRequestsPerMinute: z.number().int().positive().optional(),
-  maxTokens: z.number().int().positive().optional(),
-  exposeToChat: z.boolean().optional(),
+  disabled: z.optional(z.boolean()),
+  autoStart: z.optional(z.boolean()),
+  samplingPolicy: z.optional(z.enum(SAMPLING_POLICIES)),
+  allowedModels: z.optional(z.array(z.string())),
+  maxRequestsPerMinute: z.optional(positiveInt()),
+  maxTokens: z.optional(positiveInt()),
+  exposeToChat: z.optional(z.boolean()),
 });
 let common: ReturnType<typeof commonFields> | undefined;
 
 const buildStdio = () =>
   z.object({
-    type: z.literal('stdio').optional(),
-    command: z.string().min(1, 'must not be empty'),
-    args: z.array(z.string()).optional(),
-    env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-    envFile: z.string().optional(),
-    cwd: z.string().optional(),
+    type: z.optional(z.literal('stdio')),
+    command: nonEmpty(),
+    args: z.optional(z.array(z.string())),
+    env: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+    envFile: z.optional(z.string()),
+    cwd: z.optional(z.string()),
     ...(common ??= commonFields()),
   });
 
 const buildRemote = () =>
   z.object({
     type: z.enum(['http', 'sse']),
-    url: z.string().min(1, 'must not be empty'),
-    headers: z.record(z.string(), z.string()).optional(),
+    url: nonEmpty(),
+    headers: z.optional(z.record(z.string(), z.string())),
     /** A client id pre-registered with the server's authorization server (else CIMD or dynamic registration). */
-    clientId: z.string().min(1, 'must not be empty').optional(),
+    clientId: z.optional(nonEmpty()),
     /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
-    scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
+    scopes: z.optional(z.array(nonEmpty())),
     /**
      * `client_credentials`: a machine-to-machine client (needs clientId and a client secret), no browser.
      * `enterprise`: enterprise-managed authorization (SEP-990) through `enterpriseIdp` (needs clientId).
      */
-    grant: z.enum(['authorization_code', 'client_credentials', 'enterprise']).optional(),
+    grant: z.optional(z.enum(['authorization_code', 'client_credentials', 'enterprise'])),
     /** The organisation's OpenID Connect identity provider, for `grant: "enterprise"`. */
-    enterpriseIdp: z
-      .strictObject({
+    enterpriseIdp: z.optional(
+      z.strictObject({
         issuer: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-        clientId: z.string().min(1, 'must not be empty'),
-        scopes: z.array(z.string().min(1, 'must not be empty')).optional(),
-        tokenEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-      })
-      .optional(),
+        clientId: nonEmpty(),
+        scopes: z.optional(z.array(nonEmpty())),
+        tokenEndpoint: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+      }),
+    ),
     // A secret in settings would be plain text on disk and in settings sync.
-    clientSecret: z.undefined({ error: 'must not be in settings: run "MCP Approval Host: Set Client Secret…" to keep it in secret storage' }).optional(),
+    clientSecret: z.optional(z.undefined({ error: 'must not be in settings: run "MCP Approval Host: Set Client Secret…" to keep it in secret storage' })),
     ...(common ??= commonFields()),
   });
 
@@ -88,9 +96,16 @@ export type ServerEntry = z.infer<ReturnType<typeof serverEntrySchema>>;
  * remote branch (its type is required), so the union's answer is always the
  * selected branch's.
  */
-export function entrySchemaFor(raw: unknown): z.ZodType<ServerEntry> {
+export function entrySchemaFor(raw: unknown): z.ZodMiniType<ServerEntry> {
   const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : null;
   if (type === 'http' || type === 'sse') return remoteEntrySchema();
   if (type === undefined || type === 'stdio') return stdioEntrySchema();
   return serverEntrySchema();
 }
+
+/**
+ * zod's English messages for the issues whose schema names none, passed to
+ * each parse: zod/mini sets no locale (and the classic API's default, set on
+ * first use, would be global state shared with the SDKs' zod).
+ */
+export const entryErrors = en().localeError;
