@@ -61,8 +61,8 @@ const oneAjvProvider = {
  * - packages, in dist/sdk.js (a bundle of their own, read and compiled only
  *   then): the MCP client SDK (building its protocol's zod schemas was most of
  *   the cost of loading the core; it loads when a server connects), the server
- *   SDK and its HTTP stack (the chat gateway), zod (a server entry or a
- *   sampling request to check: see zodBundle below), tldts (the Public Suffix
+ *   SDK and its HTTP stack (the chat gateway), zod (the SDKs' and a
+ *   sampling request's schemas: see zodBundle below), tldts (the Public Suffix
  *   List, for elicitation URLs), jose (enterprise sign-in), jsonc-parser
  *   (importing servers), cross-spawn (starting a stdio server);
  * - our own modules that do costly work at their top level (zod schemas, a
@@ -76,13 +76,14 @@ const oneAjvProvider = {
  * modules. A use at the top level of a module evaluated with the core loads
  * the module then: build with MCP_HOST_LAZY_TRACE=1 to log what first loads each.
  *
- * zod is the exception: it is in dist/zod.js, a bundle of its own, because a
- * server entry to check (first use in any window with servers configured)
- * needs zod and not the SDKs. dist/sdk.js requires `./zod.js` for the SDKs'
- * zod, and its loader answers that with the instance the core uses (see
- * src/extension/lazyBundle.ts): zod is evaluated once, one set of classes.
- * dist/zod.js holds only the exports that dist/sdk.js and our sources read
- * (see zodNames), about half of zod.
+ * zod is the exception: it is in dist/zod.js, a bundle of its own that the
+ * SDKs and our sampling request schemas share. dist/sdk.js requires
+ * `./zod.js` for the SDKs' zod, and its loader answers that with the instance
+ * the core uses (see src/extension/lazyBundle.ts): zod is evaluated once, one
+ * set of classes. dist/zod.js holds only the exports that dist/sdk.js and our
+ * sources read (see zodNames), about half of zod. The server entries'
+ * schemas (first use in any window with servers configured) are zod/mini, in
+ * core.js (see src/host/configSchema.ts): checking an entry loads no bundle.
  * @type {esbuild.Plugin}
  */
 const LAZY_PACKAGES = /^(@modelcontextprotocol\/(client(\/stdio|\/validators\/ajv)?|server|node)|zod|tldts|jose|jsonc-parser|cross-spawn)$/;

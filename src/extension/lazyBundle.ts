@@ -9,9 +9,9 @@ import { requireWithCodeCache } from './codeCache';
  * scripts/build.mjs) that call {@link sdkBundle} on first use. Under tsx
  * (tests) the imports are plain, and nothing calls this.
  *
- * dist/zod.js: zod, apart, because checking a server entry (first use in a
- * window with servers configured) needs zod and not the SDKs; the SDKs in
- * dist/sdk.js use the same instance (see {@link zodBundle}).
+ * dist/zod.js: zod, apart: our sampling request schemas use it, and the
+ * SDKs in dist/sdk.js use the same instance (see {@link zodBundle}). The
+ * server entries' schemas are zod/mini, in core.js (src/host/configSchema.ts).
  */
 let cacheDir: string | undefined;
 let sdk: Record<string, Record<string, unknown>> | undefined;
