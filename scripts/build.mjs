@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { zodNames } from './zodNames.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,7 +22,7 @@ const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](core|classic)$/.test(args.resolveDir) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
+      /[\\/]zod[\\/]v4[\\/](core|classic|mini)$/.test(args.resolveDir) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({
       contents: "export { default as en } from 'zod/v4/locales/en.js';",
@@ -60,8 +61,8 @@ const oneAjvProvider = {
  * - packages, in dist/sdk.js (a bundle of their own, read and compiled only
  *   then): the MCP client SDK (building its protocol's zod schemas was most of
  *   the cost of loading the core; it loads when a server connects), the server
- *   SDK and its HTTP stack (the chat gateway), zod (a server entry or a
- *   sampling request to check: see zodBundle below), tldts (the Public Suffix
+ *   SDK and its HTTP stack (the chat gateway), zod (the SDKs' and a
+ *   sampling request's schemas: see zodBundle below), tldts (the Public Suffix
  *   List, for elicitation URLs), jose (enterprise sign-in), jsonc-parser
  *   (importing servers), cross-spawn (starting a stdio server);
  * - our own modules that do costly work at their top level (zod schemas, a
@@ -75,11 +76,14 @@ const oneAjvProvider = {
  * modules. A use at the top level of a module evaluated with the core loads
  * the module then: build with MCP_HOST_LAZY_TRACE=1 to log what first loads each.
  *
- * zod is the exception: it is in dist/zod.js, a bundle of its own, because a
- * server entry to check (first use in any window with servers configured)
- * needs zod and not the SDKs. dist/sdk.js requires `./zod.js` for the SDKs'
- * zod, and its loader answers that with the instance the core uses (see
- * src/extension/lazyBundle.ts): zod is evaluated once, one set of classes.
+ * zod is the exception: it is in dist/zod.js, a bundle of its own that the
+ * SDKs and our sampling request schemas share. dist/sdk.js requires
+ * `./zod.js` for the SDKs' zod, and its loader answers that with the instance
+ * the core uses (see src/extension/lazyBundle.ts): zod is evaluated once, one
+ * set of classes. dist/zod.js holds only the exports that dist/sdk.js and our
+ * sources read (see zodNames), about half of zod. The server entries'
+ * schemas (first use in any window with servers configured) are zod/mini, in
+ * core.js (see src/host/configSchema.ts): checking an entry loads no bundle.
  * @type {esbuild.Plugin}
  */
 const LAZY_PACKAGES = /^(@modelcontextprotocol\/(client(\/stdio|\/validators\/ajv)?|server|node)|zod|tldts|jose|jsonc-parser|cross-spawn)$/;
@@ -132,12 +136,15 @@ const lazyModules = {
     build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, async ({ pluginData: { key, pkg, file } }) => {
       const names = [...(used.get(key) ?? [])];
       const trace = process.env.MCP_HOST_LAZY_TRACE ? `console.trace(${JSON.stringify(`lazy: ${path.relative(process.cwd(), key)}`)}), ` : '';
-      const getters = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
+      const getter = (n, value) => `${JSON.stringify(n)}: { enumerable: true, get: () => ${value} }`;
       // `__esModule`: a default import reads the facade's `default`, not the facade itself.
-      const facadeOf = (loader) => `let real;\nconst load = () => real ?? (${trace}real = ${loader});\nObject.defineProperties(exports, {\n__esModule: { value: true },\n${getters.join(',\n')}\n});\n`;
+      const facadeOf = (loader, read = (n) => getter(n, `load()[${JSON.stringify(n)}]`)) =>
+        `let real;\nconst load = () => real ?? (${trace}real = ${loader});\nObject.defineProperties(exports, {\n__esModule: { value: true },\n${names.map(read).join(',\n')}\n});\n`;
       if (pkg === 'zod') {
-        // zod: dist/zod.js (see zodBundle), loaded on first use.
-        return { contents: `const { zodBundle } = require(${JSON.stringify(LAZY_BUNDLE_LOADER)});\n${facadeOf('zodBundle()')}`, loader: 'js', resolveDir: path.dirname(file) };
+        // zod: dist/zod.js (see zodBundle), loaded on first use. zod's `z` (its namespace) is
+        // dist/zod.js's exports themselves: they hold every name a `z.name` of ours reads (see zodNames).
+        const read = (n) => getter(n, n === 'z' ? 'load()' : `load()[${JSON.stringify(n)}]`);
+        return { contents: `const { zodBundle } = require(${JSON.stringify(LAZY_BUNDLE_LOADER)});\n${facadeOf('zodBundle()', read)}`, loader: 'js', resolveDir: path.dirname(file) };
       }
       if (pkg) {
         // A package: it is in dist/sdk.js (see sdkEntry), loaded on first use.
@@ -183,12 +190,15 @@ const sdkEntry = {
 /**
  * In dist/sdk.js, zod (the SDKs import `zod/v4`, the same modules as `zod`)
  * is `require('./zod.js')`: the loader answers with the core's instance.
+ * The files that import it are collected in `zodImporters` (see zodNames).
  * @type {esbuild.Plugin}
  */
+const zodImporters = new Set();
 const zodOutside = {
   name: 'zod-outside',
   setup(build) {
-    build.onResolve({ filter: /^zod(\/v4)?$/ }, () => ({ path: './zod.js', external: true }));
+    build.onStart(() => zodImporters.clear());
+    build.onResolve({ filter: /^zod(\/v4)?$/ }, (args) => (zodImporters.add(args.importer), { path: './zod.js', external: true }));
   },
 };
 
@@ -242,13 +252,15 @@ const sdk = {
 };
 
 /**
- * dist/zod.js: all of zod (the SDKs use it as a namespace), evaluated on first
- * use of a schema, before and without the SDKs (see lazyModules).
- * @type {esbuild.BuildOptions}
+ * dist/zod.js: the parts of zod that dist/sdk.js and our sources use (see
+ * zodNames; all of zod in watch mode), evaluated on first use of a schema,
+ * before and without the SDKs (see lazyModules).
+ * @param {Set<string> | undefined} names
+ * @returns {esbuild.BuildOptions}
  */
-const zod = {
+const zod = (names) => ({
   ...common,
-  stdin: { contents: "export * from 'zod';", resolveDir: process.cwd(), sourcefile: 'zod-entry.js' },
+  stdin: { contents: names ? `export { ${[...names].sort().join(', ')} } from 'zod';` : "export * from 'zod';", resolveDir: process.cwd(), sourcefile: 'zod-entry.js' },
   outfile: 'dist/zod.js',
   platform: 'node',
   format: 'cjs',
@@ -256,7 +268,7 @@ const zod = {
   plugins: [zodEnglishOnly],
   mainFields: ['module', 'main'],
   conditions: ['node', 'require'],
-};
+});
 
 const webview = {
   ...common,
@@ -272,16 +284,29 @@ mkdirSync('dist/codicons', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(sdk), esbuild.context(zod), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(sdk), esbuild.context(zod(undefined)), esbuild.context(webview)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching…');
 } else {
-  const [ext, sdkResult, zodResult, web] = await Promise.all([esbuild.build({ ...extension, metafile: true }), esbuild.build({ ...sdk, metafile: true }), esbuild.build(zod), esbuild.build(webview)]);
+  // dist/zod.js once dist/sdk.js is built: it offers the names that the SDKs there read (and ours).
+  const zodAfterSdk = esbuild.build({ ...sdk, metafile: true }).then(async (result) => {
+    const ours = readdirSync('src', { recursive: true }).map((f) => path.resolve('src', f)).filter((f) => /\.tsx?$/.test(f) && /from 'zod'/.test(readFileSync(f, 'utf8')));
+    const names = zodNames([...zodImporters, ...ours]);
+    if (names && zodImporters.size === 0) throw new Error('build: no module of dist/sdk.js imports zod (see zodOutside): dist/zod.js would lack what the SDKs need');
+    // A name zod does not export (a local that shadows a namespace) is left out: nothing reads it from zod.
+    const exported = names && new Set(Object.keys(await import('zod')));
+    return [result, await esbuild.build(zod(names && new Set([...names].filter((n) => exported.has(n)))))];
+  });
+  const [ext, [sdkResult, zodResult], web] = await Promise.all([esbuild.build({ ...extension, metafile: true }), zodAfterSdk, esbuild.build(webview)]);
   // A name a lazy facade lacks would be undefined at run time: fail the build instead.
   const undefinedImports = ext.warnings.filter((w) => w.id === 'import-is-undefined');
   if (undefinedImports.length) throw new Error(`build: imports that would be undefined (see lazyModules): ${undefinedImports.map((w) => w.text).join('; ')}`);
   // A lazy package bundled into core.js too would be a second copy (its own classes and state).
-  const inCore = Object.keys(ext.metafile.outputs['dist/core.js'].inputs).filter((f) => /^node_modules\/(@modelcontextprotocol|zod|tldts|jose|jsonc-parser|cross-spawn)\//.test(f));
+  // zod/mini (with the zod core it builds on and English messages) is the exception: the server
+  // entries' schemas (src/host/configSchema.ts), checked on first use without loading dist/zod.js.
+  const inCore = Object.keys(ext.metafile.outputs['dist/core.js'].inputs).filter(
+    (f) => /^node_modules\/(@modelcontextprotocol|zod|tldts|jose|jsonc-parser|cross-spawn)\//.test(f) && !/^node_modules\/zod\/(v4\/)?(mini|core)\/|^node_modules\/zod\/v4\/locales\/en\.js$/.test(f),
+  );
   if (inCore.length) throw new Error(`build: lazily loaded packages also in core.js (import them from src/ only): ${inCore.slice(0, 5).join(', ')}`);
   // zod in dist/sdk.js too would be a second instance next to dist/zod.js's.
   const zodInSdk = Object.keys(sdkResult.metafile.outputs['dist/sdk.js'].inputs).filter((f) => f.startsWith('node_modules/zod/'));

@@ -9,9 +9,9 @@ import { requireWithCodeCache } from './codeCache';
  * scripts/build.mjs) that call {@link sdkBundle} on first use. Under tsx
  * (tests) the imports are plain, and nothing calls this.
  *
- * dist/zod.js: zod, apart, because checking a server entry (first use in a
- * window with servers configured) needs zod and not the SDKs; the SDKs in
- * dist/sdk.js use the same instance (see {@link zodBundle}).
+ * dist/zod.js: zod, apart: our sampling request schemas use it, and the
+ * SDKs in dist/sdk.js use the same instance (see {@link zodBundle}). The
+ * server entries' schemas are zod/mini, in core.js (src/host/configSchema.ts).
  */
 let cacheDir: string | undefined;
 let sdk: Record<string, Record<string, unknown>> | undefined;
@@ -22,7 +22,11 @@ export function setSdkCacheDir(dir: string | undefined): void {
   cacheDir = dir;
 }
 
-/** The exports of dist/zod.js (all of zod), loaded once, through the code cache. */
+/**
+ * The exports of dist/zod.js, loaded once, through the code cache: the zod
+ * exports that dist/sdk.js and our sources read (see zodNames in
+ * scripts/zodNames.mjs), and so also what our `z.name` reads (zod's `z`).
+ */
 export function zodBundle(): Record<string, unknown> {
   zod ??= requireWithCodeCache<Record<string, unknown>>(path.join(__dirname, 'zod.js'), cacheDir, () =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
