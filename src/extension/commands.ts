@@ -48,7 +48,9 @@ async function withErrors(logs: LogChannels, server: string | undefined, action:
     // The log keeps the full text; the notification gets an inert, capped line.
     const message = describeError(err);
     (server ? logs.forServer(server) : logs.host).error(message);
-    const choice = await vscode.window.showErrorMessage(safeText(message, 500), 'Show Logs');
+    // Say which server failed, unless its message already does (a notification is read out of context).
+    const shown = server && !message.includes(`"${server}"`) ? safe`MCP server "${server}": ${message}` : safeText(message, 500);
+    const choice = await vscode.window.showErrorMessage(shown, 'Show Logs');
     if (choice) (server ? logs.forServer(server) : logs.host).show(true);
   }
 }

@@ -186,13 +186,13 @@ describe('server text is inert in VS Code surfaces', { timeout: 400000 }, () => 
     await assertInert(message, [`Calling ${TOOL} on ${SERVER}…`, `$(sync~spin) [Run me](${marker('progress')}) working`], 'progress notification');
   });
 
-  step('the call\'s error notification shows the server\'s error as text', async () => {
+  step('the call\'s error notification names the server and shows its error as text', async () => {
     writeFileSync(release, '');
     const t = await toast('Tool failed');
     const message = t.locator('.notification-list-item-message');
     await vs.screenshot('safe-text-tool-error-notification');
     await clickText(message, 'Fix the server now');
-    await assertInert(message, [`$(error) Tool failed. [Fix the server now](${marker('tool-error')}) $(zap)`], 'tool error notification');
+    await assertInert(message, [`MCP server "${SERVER}": `, `$(error) Tool failed. [Fix the server now](${marker('tool-error')}) $(zap)`], 'tool error notification');
   });
 
   step('a command that fails with the server\'s words throws them inert (VS Code shows what commands throw)', async () => {
